@@ -1,0 +1,70 @@
+/*
+ * broker.h: the trusted core's internal interfaces.  The broker is built
+ * from broker/ and common/ only, and links nothing but libseccomp.
+ */
+#ifndef SL_BROKER_H
+#define SL_BROKER_H
+
+#include <seccomp.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proto.h"
+#include "util.h"
+
+enum stage_state { STAGE_FREE = 0, STAGE_BUILD, STAGE_RUNNING };
+
+struct stage {
+	enum stage_state state;
+	int ruleset_fd;			/* Landlock ruleset being filled */
+	uint32_t nrules;
+	int err;			/* first failure while building */
+	uint32_t err_step;
+	int fds[SL_MAX_TARGETS];	/* fd to dup2 onto each target */
+	char *file;			/* execve path */
+	char **argv;			/* NULL-terminated */
+	uint32_t nargv;
+	char **envp;			/* NULL-terminated */
+	uint32_t nenv;
+	size_t strbytes;
+	pid_t pid;			/* leader, = its process group */
+	int pidfd;
+};
+
+/* The planner's socket and the stage table (dispatch.c). */
+extern int brk_sock;
+extern struct stage brk_stages[SL_MAX_STAGES];
+
+/* dispatch.c: handles one received message; never returns on violation. */
+void	brk_dispatch(void);
+/* Kills every stage's process group, reaps the leaders. */
+void	brk_kill_all(void);
+SL_NORETURN void brk_violation(const char *why, ...) SL_PRINTF(1, 2);
+/* Sends EXIT for a stage whose leader has exited and frees its slot. */
+void	brk_reap(struct stage *st);
+
+/* landlock.c */
+extern int brk_ll_abi;
+/* A new ruleset handling every right of this ABI, or -1 (errno). */
+int	ll_ruleset_new(void);
+/* Adds a path rule; the fd is borrowed.  Rights are trimmed to the ABI. */
+int	ll_add_path(int ruleset_fd, int fd, uint64_t access);
+
+/* seccomp.c */
+/* Loads the baseline on the broker itself; every stage inherits it. */
+int	sc_load_baseline(void);
+/* Builds a stage's filter with its extra denials; NULL with errno. */
+scmp_filter_ctx sc_stage_filter(const uint32_t *deny, uint32_t ndeny);
+
+/* stage.c */
+void	stage_init(struct stage *st);
+/* Releases everything a slot holds (fds, strings); the slot becomes FREE. */
+void	stage_clear(struct stage *st);
+/*
+ * Forks, confines and execs the stage.  cwd_fd is borrowed.  Fills *ans;
+ * on success the stage is RUNNING with pid and pidfd set.
+ */
+void	stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
+	    const uint32_t *deny, uint32_t ndeny, struct m_exec_ans *ans);
+
+#endif

@@ -1,0 +1,382 @@
+/*
+ * dispatch.c: the broker's message table and handlers (OpenSSH's mon_table,
+ * with sizes and fd counts).  Every message is checked against its row
+ * (type, broker state, size bounds, fd count) before its handler runs, and
+ * the handler checks every field.  Any violation is fatal: the broker kills
+ * every stage it started and exits with BRK_EXIT_PROTO.  A stage is only
+ * forked once its spec is complete, so none runs half-configured.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "compat/landlock.h"
+#include "compat/syscalls.h"
+#include "log.h"
+#include "msg.h"
+
+enum brk_state { BRK_ST_HELLO = 1, BRK_ST_READY = 2 };
+
+struct handler {
+	uint32_t type;
+	uint32_t min, max;	/* body size bounds */
+	uint32_t nfds;
+	uint32_t states;	/* bitmask of enum brk_state */
+	void (*fn)(struct msg *);
+};
+
+static void h_hello(struct msg *);
+static void h_begin(struct msg *);
+static void h_path(struct msg *);
+static void h_fd(struct msg *);
+static void h_strs(struct msg *);
+static void h_exec(struct msg *);
+static void h_kill(struct msg *);
+
+#define SZ(t)	((uint32_t)sizeof(struct t))
+static const struct handler handlers[] = {
+	/* type		   min		  max			  fds states	    fn */
+	{ MSG_HELLO,	   SZ(m_hello),	  SZ(m_hello),		  0, BRK_ST_HELLO, h_hello },
+	{ MSG_STAGE_BEGIN, SZ(m_stage),	  SZ(m_stage),		  0, BRK_ST_READY, h_begin },
+	{ MSG_STAGE_PATH,  SZ(m_path),	  SZ(m_path),		  1, BRK_ST_READY, h_path },
+	{ MSG_STAGE_FD,	   SZ(m_fd),	  SZ(m_fd),		  1, BRK_ST_READY, h_fd },
+	{ MSG_STAGE_STRS,  SZ(m_strs),	  MSG_BODY_MAX,		  0, BRK_ST_READY, h_strs },
+	{ MSG_STAGE_EXEC,  SZ(m_exec),	  SZ(m_exec) + 4 * SL_MAX_DENY, 1, BRK_ST_READY, h_exec },
+	{ MSG_STAGE_KILL,  SZ(m_kill),	  SZ(m_kill),		  0, BRK_ST_READY, h_kill },
+};
+
+int brk_sock = BRK_FD;
+struct stage brk_stages[SL_MAX_STAGES];
+static enum brk_state brk_state = BRK_ST_HELLO;
+static struct msg brk_msg;
+
+void
+brk_kill_all(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < SL_MAX_STAGES; i++) {
+		struct stage *st = &brk_stages[i];
+
+		if (st->state == STAGE_RUNNING) {
+			(void)killpg(st->pid, SIGKILL);
+			(void)waitpid(st->pid, NULL, 0);
+		}
+		stage_clear(st);
+	}
+}
+
+void
+brk_violation(const char *why, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, why);
+	(void)vsnprintf(buf, sizeof(buf), why, ap);
+	va_end(ap);
+	sl_warnx("protocol violation: %s", buf);
+	brk_kill_all();
+	_exit(BRK_EXIT_PROTO);
+}
+
+static void
+answer(uint32_t type, const void *body, size_t len)
+{
+	if (msg_send(brk_sock, type, brk_msg.hdr.seq, body, len, NULL, 0) < 0) {
+		/* The planner is gone: nothing may keep running. */
+		brk_kill_all();
+		_exit(BRK_EXIT_OK);
+	}
+}
+
+void
+brk_reap(struct stage *st)
+{
+	struct m_exit ex;
+	int ws = 0;
+
+	/* Leftovers of the stage die with it, before the group id is freed. */
+	(void)killpg(st->pid, SIGKILL);
+	while (waitpid(st->pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	memset(&ex, 0, sizeof(ex));
+	ex.stage = (uint32_t)(st - brk_stages);
+	ex.pid = (uint32_t)st->pid;
+	ex.wstatus = ws;
+	stage_clear(st);
+	if (msg_send(brk_sock, MSG_STAGE_EXIT, 0, &ex, sizeof(ex), NULL, 0) < 0) {
+		brk_kill_all();
+		_exit(BRK_EXIT_OK);
+	}
+}
+
+static struct stage *
+get_stage(uint32_t idx, enum stage_state want)
+{
+	if (idx >= SL_MAX_STAGES)
+		brk_violation("stage %u out of range", idx);
+	if (brk_stages[idx].state != want)
+		brk_violation("stage %u is not in the state this message needs",
+		    idx);
+	return &brk_stages[idx];
+}
+
+/* Who: the planner, first message.  Carries nothing that widens rights. */
+static void
+h_hello(struct msg *m)
+{
+	struct m_hello req;
+	struct m_hello_ans ans;
+
+	memcpy(&req, m->body, sizeof(req));
+	if (req.version != SL_PROTO_VERSION || req.zero != 0)
+		brk_violation("protocol version %u, expected %u", req.version,
+		    SL_PROTO_VERSION);
+	memset(&ans, 0, sizeof(ans));
+	ans.version = SL_PROTO_VERSION;
+	ans.ll_abi = (uint32_t)brk_ll_abi;
+	ans.pid = (uint32_t)getpid();
+	brk_state = BRK_ST_READY;
+	answer(MSG_HELLO_ANS, &ans, sizeof(ans));
+}
+
+/*
+ * Who: the planner, on a free slot.  Starts a ruleset that handles every
+ * right of the kernel's ABI, so whatever no PATH message grants is denied.
+ */
+static void
+h_begin(struct msg *m)
+{
+	struct m_stage req;
+	struct stage *st;
+
+	memcpy(&req, m->body, sizeof(req));
+	if (req.zero != 0)
+		brk_violation("reserved field set in BEGIN");
+	st = get_stage(req.stage, STAGE_FREE);
+	stage_init(st);
+	st->state = STAGE_BUILD;
+	if (brk_ll_abi > 0 && (st->ruleset_fd = ll_ruleset_new()) < 0) {
+		st->err = errno;
+		st->err_step = SL_STEP_LANDLOCK;
+	}
+}
+
+/*
+ * Who: the planner, on a stage being built, with one O_PATH fd.  Grants
+ * rights beneath that path; a grant can only add what the planner could
+ * reach itself, and rights the ABI lacks are trimmed (EXEC checks the ABI).
+ */
+static void
+h_path(struct msg *m)
+{
+	struct m_path req;
+	struct stage *st;
+	struct stat sb;
+	int fl;
+
+	memcpy(&req, m->body, sizeof(req));
+	st = get_stage(req.stage, STAGE_BUILD);
+	if (req.zero != 0 || req.access == 0 ||
+	    (req.access & ~SL_LL_FS_ABI5) != 0)
+		brk_violation("bad access mask %#llx in PATH",
+		    (unsigned long long)req.access);
+	if ((fl = fcntl(m->fds[0], F_GETFL)) < 0 || !(fl & O_PATH) ||
+	    fstat(m->fds[0], &sb) < 0)
+		brk_violation("PATH fd is not an O_PATH descriptor");
+	if (++st->nrules > SL_MAX_RULES)
+		brk_violation("more than %u PATH rules", SL_MAX_RULES);
+	if (st->err == 0 && st->ruleset_fd >= 0 &&
+	    ll_add_path(st->ruleset_fd, m->fds[0], req.access) < 0) {
+		st->err = errno;
+		st->err_step = SL_STEP_LANDLOCK;
+	}
+	msg_free(m);
+}
+
+/*
+ * Who: the planner, with one fd for a stage target (stdio, or an extra
+ * input).  Each target is given once; directories and O_PATH fds, which no
+ * stage reads or writes, are refused.
+ */
+static void
+h_fd(struct msg *m)
+{
+	struct m_fd req;
+	struct stage *st;
+	struct stat sb;
+	int fl;
+
+	memcpy(&req, m->body, sizeof(req));
+	st = get_stage(req.stage, STAGE_BUILD);
+	if (req.target >= SL_MAX_TARGETS || st->fds[req.target] != -1)
+		brk_violation("fd target %u out of range or given twice",
+		    req.target);
+	if ((fl = fcntl(m->fds[0], F_GETFL)) < 0 || (fl & O_PATH) ||
+	    fstat(m->fds[0], &sb) < 0 || S_ISDIR(sb.st_mode) ||
+	    S_ISLNK(sb.st_mode) || S_ISBLK(sb.st_mode))
+		brk_violation("fd for target %u is not a file, pipe, socket "
+		    "or character device", req.target);
+	st->fds[req.target] = msg_take_fd(m, 0);
+}
+
+static void
+push_str(char ***vec, uint32_t *n, char *s)
+{
+	char **v;
+
+	if ((v = reallocarray(*vec, (size_t)*n + 2, sizeof(*v))) == NULL)
+		brk_violation("out of memory");
+	v[(*n)++] = s;
+	v[*n] = NULL;
+	*vec = v;
+}
+
+/* Who: the planner.  The exec path, argv or env of a stage, bounded. */
+static void
+h_strs(struct msg *m)
+{
+	struct m_strs req;
+	struct stage *st;
+	struct rd r;
+	uint32_t i;
+	char *s;
+
+	rd_init(&r, m->body, m->bodylen);
+	(void)rd_bytes(&r, &req, sizeof(req));
+	st = get_stage(req.stage, STAGE_BUILD);
+	if (req.zero != 0 || req.kind < SL_STR_FILE || req.kind > SL_STR_ENV)
+		brk_violation("bad STRS kind %u", req.kind);
+	if (req.kind == SL_STR_FILE && (req.count != 1 || st->file != NULL))
+		brk_violation("STRS FILE needs exactly one string, once");
+	for (i = 0; i < req.count; i++) {
+		if (rd_cstring(&r, &s, SL_MAX_STRLEN) < 0)
+			brk_violation("string %u: %s", i, strerror(errno));
+		st->strbytes += strlen(s) + 1;
+		if (st->nargv + st->nenv >= SL_MAX_STRS ||
+		    st->strbytes > SL_MAX_STRBYTES) {
+			free(s);
+			brk_violation("argv and env exceed the limits");
+		}
+		if (req.kind == SL_STR_FILE) {
+			if (*s == '\0')
+				brk_violation("empty exec path");
+			st->file = s;
+		} else if (req.kind == SL_STR_ARGV)
+			push_str(&st->argv, &st->nargv, s);
+		else
+			push_str(&st->envp, &st->nenv, s);
+	}
+	if (rd_end(&r) < 0)
+		brk_violation("STRS longer than its %u strings", req.count);
+}
+
+/*
+ * Who: the planner, with the cwd as an O_PATH directory fd, when the spec
+ * is complete: exec path, argv[0], stdio 0-2 and targets without holes.
+ * Extra denials can only narrow the filter.
+ */
+static void
+h_exec(struct msg *m)
+{
+	struct m_exec req;
+	struct m_exec_ans ans;
+	struct stage *st;
+	uint32_t deny[SL_MAX_DENY], i;
+	struct stat sb;
+	int gap = 0;
+
+	memcpy(&req, m->body, sizeof(req));
+	st = get_stage(req.stage, STAGE_BUILD);
+	if (req.zero != 0 || (req.flags & ~SL_EXEC_FLAGS) != 0)
+		brk_violation("unknown EXEC flags %#x", req.flags);
+	if (req.ndeny > SL_MAX_DENY ||
+	    m->bodylen != sizeof(req) + 4 * req.ndeny)
+		brk_violation("EXEC deny list does not match its count");
+	memcpy(deny, m->body + sizeof(req), 4 * req.ndeny);
+	for (i = 0; i < req.ndeny; i++)
+		if (deny[i] > SL_NR_MAX)
+			brk_violation("syscall %u above %u", deny[i], SL_NR_MAX);
+	if (st->file == NULL || st->nargv == 0)
+		brk_violation("EXEC without a path and argv");
+	for (i = 0; i < SL_MAX_TARGETS; i++) {
+		if (st->fds[i] < 0 && i < 3)
+			brk_violation("EXEC without fd %u", i);
+		if (st->fds[i] < 0)
+			gap = 1;
+		else if (gap)
+			brk_violation("fd targets have a hole before %u", i);
+	}
+	if (fstat(m->fds[0], &sb) < 0 || !S_ISDIR(sb.st_mode))
+		brk_violation("EXEC cwd is not a directory");
+	memset(&ans, 0, sizeof(ans));
+	ans.stage = req.stage;
+	if (st->err != 0) {
+		ans.err = st->err;
+		ans.step = st->err_step;
+		stage_clear(st);
+	} else
+		stage_spawn(st, req.stage, m->fds[0], req.flags, deny,
+		    req.ndeny, &ans);
+	msg_free(m);
+	answer(MSG_STAGE_EXEC_ANS, &ans, sizeof(ans));
+}
+
+/* Who: the planner (timeout, forwarded signal).  Signals only its stages. */
+static void
+h_kill(struct msg *m)
+{
+	struct m_kill req;
+	struct stage *st;
+
+	memcpy(&req, m->body, sizeof(req));
+	if (req.stage >= SL_MAX_STAGES || req.signo == 0 || req.signo >= 65)
+		brk_violation("bad KILL stage %u signal %u", req.stage,
+		    req.signo);
+	st = &brk_stages[req.stage];
+	if (st->state == STAGE_BUILD)
+		brk_violation("KILL on stage %u being built", req.stage);
+	/* A FREE slot was reaped already: its EXIT is on the way. */
+	if (st->state == STAGE_RUNNING)
+		(void)killpg(st->pid, (int)req.signo);
+}
+
+void
+brk_dispatch(void)
+{
+	const struct handler *h = NULL;
+	struct msg *m = &brk_msg;
+	size_t i;
+	int r;
+
+	if ((r = msg_recv(brk_sock, m)) == 0) {
+		brk_kill_all();
+		_exit(BRK_EXIT_OK);
+	}
+	if (r < 0)
+		brk_violation("receive: %s", strerror(errno));
+	for (i = 0; i < SL_NITEMS(handlers); i++)
+		if (handlers[i].type == m->hdr.type)
+			h = &handlers[i];
+	if (h == NULL)
+		brk_violation("unknown message type %u", m->hdr.type);
+	if ((h->states & brk_state) == 0)
+		brk_violation("message type %u not permitted now", h->type);
+	if (m->bodylen < h->min || m->bodylen > h->max)
+		brk_violation("message type %u has size %u, not in [%u, %u]",
+		    h->type, m->bodylen, h->min, h->max);
+	if (m->nfds != h->nfds)
+		brk_violation("message type %u carries %u fds, expected %u",
+		    h->type, m->nfds, h->nfds);
+	h->fn(m);
+	msg_free(m);
+}

@@ -1,0 +1,61 @@
+/*
+ * landlock.c: rulesets from validated PATH messages.  The ruleset handles
+ * every right the running kernel's ABI knows (filesystem, TCP, scopes), so
+ * a right is denied unless a rule grants it.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "broker.h"
+#include "compat/landlock.h"
+
+int brk_ll_abi;
+
+static uint64_t
+fs_rights(int abi)
+{
+	if (abi >= 5)
+		return SL_LL_FS_ABI5;
+	if (abi >= 3)
+		return SL_LL_FS_ABI3;
+	if (abi == 2)
+		return SL_LL_FS_ABI2;
+	return abi == 1 ? SL_LL_FS_ABI1 : 0;
+}
+
+int
+ll_ruleset_new(void)
+{
+	struct sl_ruleset_attr attr = { 0, 0, 0 };
+	size_t size = sizeof(attr);
+
+	attr.handled_access_fs = fs_rights(brk_ll_abi);
+	if (brk_ll_abi >= 4)
+		attr.handled_access_net = SL_LL_NET_BIND_TCP |
+		    SL_LL_NET_CONNECT_TCP;
+	else
+		size = sizeof(attr.handled_access_fs);
+	if (brk_ll_abi >= 6)
+		attr.scoped = SL_LL_SCOPE_ABSTRACT_UNIX | SL_LL_SCOPE_SIGNAL;
+	else if (brk_ll_abi >= 4)
+		size = 2 * sizeof(uint64_t);
+	return sl_ll_create_ruleset(&attr, size, 0);
+}
+
+int
+ll_add_path(int ruleset_fd, int fd, uint64_t access)
+{
+	struct sl_path_beneath_attr pb;
+	struct stat sb;
+
+	if (fstat(fd, &sb) < 0)
+		return -1;
+	access &= fs_rights(brk_ll_abi);
+	if (!S_ISDIR(sb.st_mode))
+		access &= SL_LL_FS_FILE;
+	if (access == 0)
+		return 0;
+	pb.allowed_access = access;
+	pb.parent_fd = fd;
+	return sl_ll_add_rule(ruleset_fd, SL_LL_RULE_PATH_BENEATH, &pb, 0);
+}

@@ -1,0 +1,83 @@
+/*
+ * sandlock-broker: the trusted core.  Started by the planner with a
+ * SOCK_SEQPACKET socket on fd 3; it sets NO_NEW_PRIVS, leaves the caller's
+ * session, loads the baseline seccomp filter on itself (so every stage
+ * inherits it), then serves the planner's messages and its stages' exits
+ * until the planner's socket closes, when it kills every stage it started.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/close_range.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "compat/landlock.h"
+#include "log.h"
+
+static void
+startup(int argc)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	sl_log_init("sandlock-broker", BRK_EXIT_USAGE);
+	if (argc != 1 || getsockopt(BRK_FD, SOL_SOCKET, SO_TYPE, &type,
+	    &len) < 0 || type != SOCK_SEQPACKET)
+		die("not started by sandlock: fd %d is not the planner's socket",
+		    BRK_FD);
+	sl_log_init("sandlock-broker", BRK_EXIT_SETUP);
+	if (fcntl(BRK_FD, F_SETFD, FD_CLOEXEC) < 0 ||
+	    syscall(SYS_close_range, BRK_FD + 1, ~0U, 0) < 0)
+		die_errno("unable to close inherited fds");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("unable to set no_new_privs");
+	/* Out of the caller's session: terminal signals go to the planner. */
+	(void)setsid();
+	(void)signal(SIGPIPE, SIG_IGN);
+	brk_ll_abi = sl_ll_abi();
+	if (sc_load_baseline() < 0)
+		die_errno("unable to load the baseline seccomp filter");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pollfd pfd[1 + SL_MAX_STAGES];
+	struct stage *who[1 + SL_MAX_STAGES];
+	nfds_t n, i;
+
+	(void)argv;
+	startup(argc);
+	for (;;) {
+		pfd[0].fd = brk_sock;
+		pfd[0].events = POLLIN;
+		n = 1;
+		for (i = 0; i < SL_MAX_STAGES; i++) {
+			if (brk_stages[i].state != STAGE_RUNNING)
+				continue;
+			pfd[n].fd = brk_stages[i].pidfd;
+			pfd[n].events = POLLIN;
+			who[n++] = &brk_stages[i];
+		}
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			brk_violation("poll: %s", strerror(errno));
+		}
+		for (i = 1; i < n; i++)
+			if (pfd[i].revents != 0)
+				brk_reap(who[i]);
+		if (pfd[0].revents & POLLIN)
+			brk_dispatch();
+		else if (pfd[0].revents != 0) {
+			brk_kill_all();
+			return BRK_EXIT_OK;
+		}
+	}
+}

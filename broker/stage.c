@@ -1,0 +1,262 @@
+/*
+ * stage.c: fork -> dup2 fixed fds -> close the rest on exec -> new session
+ * -> PDEATHSIG and parent re-check -> cwd -> drop capabilities -> NO_NEW_PRIVS
+ * -> Landlock -> seccomp -> execve.  The child reports the first failing
+ * step through a close-on-exec pipe; EOF on it means execve succeeded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "compat/landlock.h"
+#include "proto.h"
+
+#ifndef SECBIT_NOROOT
+#define SECBIT_NOROOT				(1 << 0)
+#define SECBIT_NOROOT_LOCKED			(1 << 1)
+#define SECBIT_NO_SETUID_FIXUP			(1 << 2)
+#define SECBIT_NO_SETUID_FIXUP_LOCKED		(1 << 3)
+#define SECBIT_KEEP_CAPS_LOCKED			(1 << 5)
+#define SECBIT_NO_CAP_AMBIENT_RAISE		(1 << 6)
+#define SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED	(1 << 7)
+#endif
+
+struct step_err {
+	int32_t step;
+	int32_t err;
+};
+
+void
+stage_init(struct stage *st)
+{
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	st->ruleset_fd = -1;
+	st->pidfd = -1;
+	for (i = 0; i < SL_MAX_TARGETS; i++)
+		st->fds[i] = -1;
+}
+
+static void
+free_vec(char **v, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+stage_clear(struct stage *st)
+{
+	size_t i;
+
+	if (st->state == STAGE_FREE)
+		return;
+	sl_close(st->ruleset_fd);
+	sl_close(st->pidfd);
+	for (i = 0; i < SL_MAX_TARGETS; i++)
+		sl_close(st->fds[i]);
+	free(st->file);
+	free_vec(st->argv, st->nargv);
+	free_vec(st->envp, st->nenv);
+	stage_init(st);
+}
+
+/*
+ * Root keeps nothing: securebits make exec grant no capability, and the
+ * bounding, ambient, permitted and effective sets are emptied.
+ */
+static int
+drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	unsigned long cap;
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -1;
+	if ((d[0].permitted | d[1].permitted | d[0].effective |
+	    d[1].effective) == 0)
+		return 0;	/* nothing to drop; NO_NEW_PRIVS bars setuid */
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	    SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
+	    SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0)
+		return -1;
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return -1;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		return -1;
+	memset(d, 0, sizeof(d));
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+/*
+ * Puts the stage's fds on their targets.  Sources first move above the
+ * highest target so that no dup2 clobbers a source still needed; then
+ * everything from ntargets up is marked close-on-exec.
+ */
+static int
+place_fds(struct stage *st, int *keep, size_t nkeep)
+{
+	int ntargets = 0, i;
+	size_t k;
+
+	while (ntargets < SL_MAX_TARGETS && st->fds[ntargets] >= 0)
+		ntargets++;
+	for (i = 0; i < ntargets; i++)
+		if ((st->fds[i] = fcntl(st->fds[i], F_DUPFD_CLOEXEC,
+		    ntargets)) < 0)
+			return -1;
+	for (k = 0; k < nkeep; k++)
+		if ((keep[k] = fcntl(keep[k], F_DUPFD_CLOEXEC, ntargets)) < 0)
+			return -1;
+	for (i = 0; i < ntargets; i++)
+		if (dup2(st->fds[i], i) < 0)
+			return -1;
+	return (int)syscall(SYS_close_range, (unsigned)ntargets, ~0U,
+	    CLOSE_RANGE_CLOEXEC);
+}
+
+static void
+reset_signals(void)
+{
+	sigset_t all;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		(void)signal(sig, SIG_DFL);
+	sigemptyset(&all);
+	(void)sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+SL_NORETURN static void
+child_fail(int errfd, int step)
+{
+	struct step_err e = { step, errno };
+
+	if (write(errfd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+SL_NORETURN static void
+child(struct stage *st, int errfd, int cwd_fd, pid_t broker,
+    scmp_filter_ctx filter)
+{
+	int keep[3];
+	int r;
+
+	keep[0] = errfd;
+	keep[1] = cwd_fd;
+	keep[2] = st->ruleset_fd;
+	reset_signals();
+	if (place_fds(st, keep, st->ruleset_fd >= 0 ? 3 : 2) < 0)
+		child_fail(errfd, SL_STEP_FDS);
+	errfd = keep[0];
+	if (setsid() < 0)
+		child_fail(errfd, SL_STEP_SESSION);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		child_fail(errfd, SL_STEP_PDEATHSIG);
+	if (getppid() != broker) {
+		errno = ESRCH;
+		child_fail(errfd, SL_STEP_PDEATHSIG);
+	}
+	if (fchdir(keep[1]) < 0)
+		child_fail(errfd, SL_STEP_CWD);
+	if (drop_caps() < 0)
+		child_fail(errfd, SL_STEP_CAPS);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(errfd, SL_STEP_NNP);
+	if (st->ruleset_fd >= 0 && sl_ll_restrict_self(keep[2], 0) < 0)
+		child_fail(errfd, SL_STEP_LANDLOCK);
+	if ((r = seccomp_load(filter)) != 0) {
+		errno = -r;
+		child_fail(errfd, SL_STEP_SECCOMP);
+	}
+	execve(st->file, st->argv, st->envp != NULL ? st->envp :
+	    (char *[]){ NULL });
+	child_fail(errfd, SL_STEP_EXEC);
+}
+
+static void
+spawn_failed(struct stage *st, struct m_exec_ans *ans, int step)
+{
+	ans->err = errno != 0 ? errno : EIO;
+	ans->step = (uint32_t)step;
+	stage_clear(st);
+}
+
+void
+stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
+    const uint32_t *deny, uint32_t ndeny, struct m_exec_ans *ans)
+{
+	cleanup_fd int rd = -1;
+	cleanup_fd int wr = -1;
+	pid_t self = getpid();
+	scmp_filter_ctx filter;
+	struct step_err e;
+	int pipefd[2], ws;
+	ssize_t n;
+	pid_t pid;
+
+	ans->stage = idx;
+	if (brk_ll_abi < SL_LL_ABI_REQUIRED && !(flags & SL_EXEC_DEGRADED)) {
+		errno = EOPNOTSUPP;
+		spawn_failed(st, ans, SL_STEP_LANDLOCK_ABI);
+		return;
+	}
+	if ((filter = sc_stage_filter(deny, ndeny)) == NULL) {
+		spawn_failed(st, ans, SL_STEP_SECCOMP);
+		return;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		seccomp_release(filter);
+		spawn_failed(st, ans, SL_STEP_FORK);
+		return;
+	}
+	rd = pipefd[0];
+	wr = pipefd[1];
+	pid = fork();
+	if (pid == 0)
+		child(st, wr, cwd_fd, self, filter);
+	seccomp_release(filter);
+	sl_closep(&wr);
+	if (pid < 0) {
+		spawn_failed(st, ans, SL_STEP_FORK);
+		return;
+	}
+	do {
+		n = read(rd, &e, sizeof(e));
+	} while (n < 0 && errno == EINTR);
+	if (n != 0) {
+		(void)waitpid(pid, &ws, 0);
+		errno = n == (ssize_t)sizeof(e) ? e.err : EIO;
+		spawn_failed(st, ans, n == (ssize_t)sizeof(e) ? e.step :
+		    SL_STEP_FORK);
+		return;
+	}
+	st->pid = pid;
+	st->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (st->pidfd < 0) {
+		(void)killpg(pid, SIGKILL);
+		(void)waitpid(pid, &ws, 0);
+		spawn_failed(st, ans, SL_STEP_FORK);
+		return;
+	}
+	st->state = STAGE_RUNNING;
+	ans->pid = (uint32_t)pid;
+}

@@ -1,0 +1,1680 @@
+/*
+ * probe.c - tiny test helper for black-box sandbox tests.
+ *
+ * Each invocation performs exactly ONE (possibly hostile) operation selected
+ * by argv[1] and prints a machine-checkable result:
+ *
+ *   success            -> "ok" or "ok DATA" on stdout, exit 0
+ *   failure with errno -> "err NAME" on stdout (e.g. "err EPERM"), exit 1;
+ *                         unknown errno values print as "err E<number>"
+ *   usage error        -> message on stderr, exit 2
+ *
+ * A few ops deliberately print nothing (cat, exit, kill-self,
+ * write-stdout-bytes, int80 when killed, exec/memfd-exec on success).
+ *
+ * Build:
+ *   gcc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static \
+ *       -o /tmp/probe tests/bin/probe.c -lpthread
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <linux/io_uring.h>
+#include <linux/perf_event.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fanotify.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------------ */
+/* Constants possibly missing from Debian 12 headers                         */
+/* ------------------------------------------------------------------------ */
+
+#ifndef SYS_kcmp
+#define SYS_kcmp 312
+#endif
+#ifndef SYS_kexec_file_load
+#define SYS_kexec_file_load 320
+#endif
+#ifndef SYS_userfaultfd
+#define SYS_userfaultfd 323
+#endif
+#ifndef SYS_bpf
+#define SYS_bpf 321
+#endif
+#ifndef SYS_io_uring_setup
+#define SYS_io_uring_setup 425
+#endif
+#ifndef SYS_io_uring_enter
+#define SYS_io_uring_enter 426
+#endif
+#ifndef SYS_io_uring_register
+#define SYS_io_uring_register 427
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#endif
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+#ifndef SYS_mseal
+#define SYS_mseal 462
+#endif
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#endif
+#ifndef SYS_removexattrat
+#define SYS_removexattrat 466
+#endif
+#ifndef SYS_file_setattr
+#define SYS_file_setattr 469
+#endif
+
+#ifndef X32_SYSCALL_BIT
+#define X32_SYSCALL_BIT 0x40000000UL
+#endif
+
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 0x0001U
+#endif
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#ifndef TIOCSTI
+#define TIOCSTI 0x5412
+#endif
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+#ifndef TIOCL_GETSHIFTSTATE
+#define TIOCL_GETSHIFTSTATE 6
+#endif
+
+#ifndef KEYCTL_GET_KEYRING_ID
+#define KEYCTL_GET_KEYRING_ID 0
+#endif
+#ifndef KEY_SPEC_SESSION_KEYRING
+#define KEY_SPEC_SESSION_KEYRING (-3)
+#endif
+
+#ifndef KCMP_VM
+#define KCMP_VM 1
+#endif
+
+#ifndef PROBE_REBOOT_MAGIC1
+#define PROBE_REBOOT_MAGIC1 0xfee1deadUL
+#define PROBE_REBOOT_MAGIC2 672274793UL
+#define PROBE_REBOOT_CMD_CAD_OFF 0UL
+#endif
+
+#ifndef SYSLOG_ACTION_SIZE_BUFFER
+#define SYSLOG_ACTION_SIZE_BUFFER 10
+#endif
+
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#endif
+#ifndef PR_CAP_AMBIENT_IS_SET
+#define PR_CAP_AMBIENT_IS_SET 1
+#endif
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+#ifndef MAX_HANDLE_SZ
+#define MAX_HANDLE_SZ 128
+#endif
+
+#ifndef ADDR_NO_RANDOMIZE
+#define ADDR_NO_RANDOMIZE 0x0040000
+#endif
+
+#define UNUSED __attribute__((unused))
+
+/* Mirrors struct clone_args (CLONE_ARGS_SIZE_VER2 == 88 bytes). */
+struct probe_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+
+/* Mirrors struct xattr_args (uapi linux/xattr.h, 6.13+). */
+struct probe_xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Output helpers                                                            */
+/* ------------------------------------------------------------------------ */
+
+struct errno_name {
+	int num;
+	const char *name;
+};
+
+#define EN(e) { e, #e }
+static const struct errno_name errno_names[] = {
+	EN(EPERM), EN(ENOENT), EN(ESRCH), EN(EINTR), EN(EIO), EN(ENXIO),
+	EN(E2BIG), EN(ENOEXEC), EN(EBADF), EN(ECHILD), EN(EAGAIN),
+	EN(ENOMEM), EN(EACCES), EN(EFAULT), EN(ENOTBLK), EN(EBUSY),
+	EN(EEXIST), EN(EXDEV), EN(ENODEV), EN(ENOTDIR), EN(EISDIR),
+	EN(EINVAL), EN(ENFILE), EN(EMFILE), EN(ENOTTY), EN(ETXTBSY),
+	EN(EFBIG), EN(ENOSPC), EN(ESPIPE), EN(EROFS), EN(EMLINK), EN(EPIPE),
+	EN(EDOM), EN(ERANGE), EN(EDEADLK), EN(ENAMETOOLONG), EN(ENOLCK),
+	EN(ENOSYS), EN(ENOTEMPTY), EN(ELOOP), EN(ENOMSG), EN(EIDRM),
+	EN(ECHRNG), EN(ENOSTR), EN(ENODATA), EN(ETIME), EN(ENOSR),
+	EN(ENONET), EN(ENOPKG), EN(EREMOTE), EN(ENOLINK), EN(EPROTO),
+	EN(EBADMSG), EN(EOVERFLOW), EN(ENOTUNIQ), EN(EBADFD), EN(ELIBBAD),
+	EN(ELIBEXEC), EN(EILSEQ), EN(ERESTART), EN(EUSERS), EN(ENOTSOCK),
+	EN(EDESTADDRREQ), EN(EMSGSIZE), EN(EPROTOTYPE), EN(ENOPROTOOPT),
+	EN(EPROTONOSUPPORT), EN(ESOCKTNOSUPPORT), EN(EOPNOTSUPP),
+	EN(EPFNOSUPPORT), EN(EAFNOSUPPORT), EN(EADDRINUSE),
+	EN(EADDRNOTAVAIL), EN(ENETDOWN), EN(ENETUNREACH), EN(ENETRESET),
+	EN(ECONNABORTED), EN(ECONNRESET), EN(ENOBUFS), EN(EISCONN),
+	EN(ENOTCONN), EN(ESHUTDOWN), EN(ETOOMANYREFS), EN(ETIMEDOUT),
+	EN(ECONNREFUSED), EN(EHOSTDOWN), EN(EHOSTUNREACH), EN(EALREADY),
+	EN(EINPROGRESS), EN(ESTALE), EN(EUCLEAN), EN(EREMOTEIO), EN(EDQUOT),
+	EN(ENOMEDIUM), EN(EMEDIUMTYPE), EN(ECANCELED), EN(ENOKEY),
+	EN(EKEYEXPIRED), EN(EKEYREVOKED), EN(EKEYREJECTED), EN(EOWNERDEAD),
+	EN(ENOTRECOVERABLE), EN(ERFKILL), EN(EHWPOISON),
+};
+#undef EN
+
+static int print_err(int e)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++) {
+		if (errno_names[i].num == e) {
+			printf("err %s\n", errno_names[i].name);
+			return 1;
+		}
+	}
+	printf("err E%d\n", e);
+	return 1;
+}
+
+static int print_ok(void)
+{
+	puts("ok");
+	return 0;
+}
+
+__attribute__((format(printf, 1, 2)))
+static int print_okf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ok ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return 0;
+}
+
+/* rc < 0 -> "err <errno>", otherwise "ok". errno must still be intact. */
+static int print_rc(long rc)
+{
+	if (rc < 0)
+		return print_err(errno);
+	return print_ok();
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "probe: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+	return 2;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Argument parsing helpers (return false on malformed input)                */
+/* ------------------------------------------------------------------------ */
+
+/* Decimal, or hex with a 0x prefix; optional leading '-'. */
+static bool parse_ll(const char *s, long long *out)
+{
+	const char *p = s;
+	char *end = NULL;
+	int base = 10;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		base = 16;
+	if (*p == '\0')
+		return false;
+	errno = 0;
+	if (*s == '-') {
+		*out = strtoll(s, &end, base);
+	} else {
+		unsigned long long u = strtoull(s, &end, base);
+		*out = (long long)u;
+	}
+	return errno == 0 && end && *end == '\0';
+}
+
+static bool parse_int(const char *s, int *out)
+{
+	long long v;
+
+	if (!parse_ll(s, &v) || v < INT_MIN || v > INT_MAX)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static bool parse_hex_u64(const char *s, unsigned long long *out)
+{
+	char *end = NULL;
+
+	if (*s == '\0' || *s == '-')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 16);
+	return errno == 0 && end && *end == '\0';
+}
+
+static bool parse_mode(const char *s, mode_t *out)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	if (*s == '\0')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 8);
+	if (errno || !end || *end != '\0' || v > 07777)
+		return false;
+	*out = (mode_t)v;
+	return true;
+}
+
+struct sig_name {
+	const char *name;
+	int num;
+};
+
+static bool parse_signal(const char *s, int *out)
+{
+	static const struct sig_name sigs[] = {
+		{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+		{ "ILL", SIGILL }, { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
+		{ "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL },
+		{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
+		{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+		{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+		{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
+		{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
+		{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH },
+		{ "IO", SIGIO }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
+	};
+	const char *n = s;
+
+	if (parse_int(s, out))
+		return *out >= 0;
+	if (strncmp(n, "SIG", 3) == 0)
+		n += 3;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (strcmp(n, sigs[i].name) == 0) {
+			*out = sigs[i].num;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool parse_seconds(const char *s, struct timespec *ts)
+{
+	char *end = NULL;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || !end || *end != '\0' || end == s || !(d >= 0) || d > 1e9)
+		return false;
+	ts->tv_sec = (time_t)d;
+	ts->tv_nsec = (long)((d - (double)ts->tv_sec) * 1e9);
+	if (ts->tv_nsec >= 1000000000L)
+		ts->tv_nsec = 999999999L;
+	return true;
+}
+
+static void sleep_ts(struct timespec ts)
+{
+	struct timespec rem;
+
+	while (nanosleep(&ts, &rem) < 0 && errno == EINTR)
+		ts = rem;
+}
+
+/* Wait for a specific child, retrying on EINTR; __WALL also catches children
+ * created with exit_signal == 0 (raw clone3). */
+static int wait_child(pid_t pid)
+{
+	int status;
+	pid_t r;
+
+	do {
+		r = waitpid(pid, &status, __WALL);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* File-system ops                                                           */
+/* ------------------------------------------------------------------------ */
+
+static int op_true(UNUSED int argc, UNUSED char **argv)
+{
+	return print_ok();
+}
+
+static int op_read(UNUSED int argc, char **argv)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return print_err(errno);
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return print_err(errno);
+	return print_okf("%zd", n);
+}
+
+static int op_cat(UNUSED int argc, char **argv)
+{
+	char buf[65536];
+	int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return print_err(errno);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t off = 0;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return print_err(errno);
+		}
+		if (n == 0)
+			break;
+		while (off < n) {
+			ssize_t w = write(STDOUT_FILENO, buf + off, (size_t)(n - off));
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return print_err(errno);
+			}
+			off += w;
+		}
+	}
+	return 0;
+}
+
+static int op_write(UNUSED int argc, char **argv)
+{
+	static const char msg[] = "probe\n";
+	int fd = open(argv[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return print_err(errno);
+	if (write(fd, msg, sizeof(msg) - 1) < 0)
+		return print_err(errno);
+	if (close(fd) < 0)
+		return print_err(errno);
+	return print_ok();
+}
+
+static int op_append(UNUSED int argc, char **argv)
+{
+	return print_rc(open(argv[0], O_WRONLY | O_APPEND | O_CLOEXEC));
+}
+
+static int op_truncate(UNUSED int argc, char **argv)
+{
+	return print_rc(truncate(argv[0], 0));
+}
+
+static int op_ftruncate(UNUSED int argc, char **argv)
+{
+	int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return print_err(errno);
+	return print_rc(ftruncate(fd, 0));
+}
+
+static int op_mkdir(UNUSED int argc, char **argv)
+{
+	return print_rc(mkdir(argv[0], 0755));
+}
+
+static int op_rmdir(UNUSED int argc, char **argv)
+{
+	return print_rc(rmdir(argv[0]));
+}
+
+static int op_unlink(UNUSED int argc, char **argv)
+{
+	return print_rc(unlink(argv[0]));
+}
+
+static int op_rename(UNUSED int argc, char **argv)
+{
+	return print_rc(rename(argv[0], argv[1]));
+}
+
+static int op_link(UNUSED int argc, char **argv)
+{
+	return print_rc(link(argv[0], argv[1]));
+}
+
+static int op_symlink(UNUSED int argc, char **argv)
+{
+	return print_rc(symlink(argv[0], argv[1]));
+}
+
+static int op_mkfifo(UNUSED int argc, char **argv)
+{
+	return print_rc(mkfifo(argv[0], 0644));
+}
+
+static int op_chmod(UNUSED int argc, char **argv)
+{
+	mode_t mode;
+
+	if (!parse_mode(argv[1], &mode))
+		return usage_error("bad octal mode", argv[1]);
+	return print_rc(chmod(argv[0], mode));
+}
+
+static int op_fchmod(UNUSED int argc, char **argv)
+{
+	mode_t mode;
+	int fd;
+
+	if (!parse_mode(argv[1], &mode))
+		return usage_error("bad octal mode", argv[1]);
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return print_err(errno);
+	return print_rc(fchmod(fd, mode));
+}
+
+static int op_fchmodat2(UNUSED int argc, char **argv)
+{
+	mode_t mode;
+
+	if (!parse_mode(argv[1], &mode))
+		return usage_error("bad octal mode", argv[1]);
+	return print_rc(syscall(SYS_fchmodat2, AT_FDCWD, argv[0],
+				(unsigned long)mode, 0UL));
+}
+
+static int op_chown(UNUSED int argc, char **argv)
+{
+	return print_rc(chown(argv[0], geteuid(), getegid()));
+}
+
+static int op_utimensat(UNUSED int argc, char **argv)
+{
+	return print_rc(utimensat(AT_FDCWD, argv[0], NULL, 0));
+}
+
+static int op_futimens(UNUSED int argc, char **argv)
+{
+	int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return print_err(errno);
+	return print_rc(futimens(fd, NULL));
+}
+
+static int op_setxattr(UNUSED int argc, char **argv)
+{
+	return print_rc(setxattr(argv[0], "user.probe", "1", 1, 0));
+}
+
+static int op_setxattrat(UNUSED int argc, char **argv)
+{
+	static const char value[] = "1";
+	struct probe_xattr_args args;
+
+	memset(&args, 0, sizeof(args));
+	args.value = (uint64_t)(uintptr_t)value;
+	args.size = 1;
+	args.flags = 0;
+	return print_rc(syscall(SYS_setxattrat, AT_FDCWD, argv[0], 0U,
+				"user.probe", &args, sizeof(args)));
+}
+
+static int op_removexattrat(UNUSED int argc, char **argv)
+{
+	return print_rc(syscall(SYS_removexattrat, AT_FDCWD, argv[0], 0U,
+				"user.probe"));
+}
+
+static int op_reopen_write(UNUSED int argc, char **argv)
+{
+	char path[64];
+	int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return print_err(errno);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return print_rc(open(path, O_WRONLY | O_CLOEXEC));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Process / identity ops                                                    */
+/* ------------------------------------------------------------------------ */
+
+static int op_exec(UNUSED int argc, char **argv)
+{
+	/* argv[0] is PATH and becomes the new program's argv[0]; argv is
+	 * NULL-terminated because it is a tail of main's argv. */
+	fflush(stdout);
+	execv(argv[0], argv);
+	return print_err(errno);
+}
+
+static int op_fds(UNUSED int argc, UNUSED char **argv)
+{
+	fputs("ok", stdout);
+	for (int fd = 0; fd < 4096; fd++) {
+		if (fcntl(fd, F_GETFD) != -1)
+			printf(" %d", fd);
+	}
+	putchar('\n');
+	return 0;
+}
+
+static int op_ids(UNUSED int argc, UNUSED char **argv)
+{
+	uid_t r, e, s;
+
+	if (getresuid(&r, &e, &s) < 0)
+		return print_err(errno);
+	return print_okf("%u %u %u", (unsigned)r, (unsigned)e, (unsigned)s);
+}
+
+static int op_caps(UNUSED int argc, UNUSED char **argv)
+{
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[2];
+	unsigned long long eff, prm, inh;
+	int bnd = 0, amb = 0, ncaps = 0;
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	hdr.pid = 0;
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return print_err(errno);
+	eff = data[0].effective | ((unsigned long long)data[1].effective << 32);
+	prm = data[0].permitted | ((unsigned long long)data[1].permitted << 32);
+	inh = data[0].inheritable |
+	      ((unsigned long long)data[1].inheritable << 32);
+
+	for (int cap = 0; cap < 64; cap++) {
+		int r = prctl(PR_CAPBSET_READ, (unsigned long)cap, 0UL, 0UL, 0UL);
+
+		if (r < 0) {
+			if (errno == EINVAL)
+				break;
+			return print_err(errno);
+		}
+		ncaps = cap + 1;
+		if (r == 1)
+			bnd++;
+	}
+	for (int cap = 0; cap < ncaps; cap++) {
+		int r = prctl(PR_CAP_AMBIENT, (unsigned long)PR_CAP_AMBIENT_IS_SET,
+			      (unsigned long)cap, 0UL, 0UL);
+
+		if (r < 0) {
+			if (errno == EINVAL)
+				break;
+			return print_err(errno);
+		}
+		if (r == 1)
+			amb++;
+	}
+	return print_okf("%llx %llx %llx %d %d", eff, prm, inh, bnd, amb);
+}
+
+static int op_nnp(UNUSED int argc, UNUSED char **argv)
+{
+	int r = prctl(PR_GET_NO_NEW_PRIVS, 0UL, 0UL, 0UL, 0UL);
+
+	if (r < 0)
+		return print_err(errno);
+	return print_okf("%d", r);
+}
+
+static int op_sid(UNUSED int argc, UNUSED char **argv)
+{
+	pid_t sid = getsid(0);
+	pid_t pgid;
+
+	if (sid < 0)
+		return print_err(errno);
+	pgid = getpgid(0);
+	if (pgid < 0)
+		return print_err(errno);
+	return print_okf("%d %d %d", (int)sid, (int)pgid, (int)getpid());
+}
+
+/* ------------------------------------------------------------------------ */
+/* `syscall NAME`: one function per named syscall, returning raw rc          */
+/* ------------------------------------------------------------------------ */
+
+static long sc_mount(void)
+{
+	long rc = mount("none", "/tmp", "tmpfs", 0, NULL);
+
+	/* Do not leave a tmpfs over /tmp behind if this actually worked. */
+	if (rc == 0)
+		umount2("/tmp", MNT_DETACH);
+	return rc;
+}
+
+static long sc_umount2(void)
+{
+	return umount2("/nonexistent-probe-mountpoint", 0);
+}
+
+static long sc_pivot_root(void)
+{
+	return syscall(SYS_pivot_root, "/nonexistent-probe-new",
+		       "/nonexistent-probe-old");
+}
+
+static long sc_chroot(void)
+{
+	return chroot("/");
+}
+
+static long sc_unshare(void)
+{
+	return unshare(CLONE_NEWUSER);
+}
+
+static long sc_setns(void)
+{
+	return setns(-1, 0);
+}
+
+static long sc_ptrace(void)
+{
+	return ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+}
+
+static long sc_process_vm_readv(void)
+{
+	char src = 'a', dst = 0;
+	struct iovec local = { &dst, 1 };
+	struct iovec remote = { &src, 1 };
+
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+}
+
+static long sc_process_vm_writev(void)
+{
+	char src = 'a', dst = 0;
+	struct iovec local = { &src, 1 };
+	struct iovec remote = { &dst, 1 };
+
+	return process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+}
+
+static long sc_bpf(void)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	return syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+static long sc_perf_event_open(void)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	return syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0UL);
+}
+
+static long sc_userfaultfd(void)
+{
+	return syscall(SYS_userfaultfd, 0);
+}
+
+static long sc_io_uring_setup(void)
+{
+	struct io_uring_params params;
+
+	memset(&params, 0, sizeof(params));
+	return syscall(SYS_io_uring_setup, 1U, &params);
+}
+
+static long sc_io_uring_enter(void)
+{
+	return syscall(SYS_io_uring_enter, -1, 0U, 0U, 0U, NULL, 0UL);
+}
+
+static long sc_io_uring_register(void)
+{
+	return syscall(SYS_io_uring_register, -1, 0U, NULL, 0U);
+}
+
+static long sc_keyctl(void)
+{
+	return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID,
+		       KEY_SPEC_SESSION_KEYRING, 0);
+}
+
+static long sc_add_key(void)
+{
+	return syscall(SYS_add_key, "user", "probe", "x", 1UL,
+		       KEY_SPEC_SESSION_KEYRING);
+}
+
+static long sc_request_key(void)
+{
+	return syscall(SYS_request_key, "user", "probe", NULL, 0);
+}
+
+static long sc_kexec_load(void)
+{
+	return syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL);
+}
+
+static long sc_kexec_file_load(void)
+{
+	return syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL, 0UL);
+}
+
+static long sc_init_module(void)
+{
+	return syscall(SYS_init_module, NULL, 0UL, "");
+}
+
+static long sc_finit_module(void)
+{
+	return syscall(SYS_finit_module, -1, "", 0);
+}
+
+static long sc_delete_module(void)
+{
+	return syscall(SYS_delete_module, "probe", 0U);
+}
+
+static long sc_reboot(void)
+{
+	return syscall(SYS_reboot, PROBE_REBOOT_MAGIC1, PROBE_REBOOT_MAGIC2,
+		       PROBE_REBOOT_CMD_CAD_OFF, NULL);
+}
+
+static long sc_swapon(void)
+{
+	return swapon("/nonexistent", 0);
+}
+
+static long sc_swapoff(void)
+{
+	return swapoff("/nonexistent");
+}
+
+static long sc_iopl(void)
+{
+	return syscall(SYS_iopl, 0);
+}
+
+static long sc_ioperm(void)
+{
+	return syscall(SYS_ioperm, 0UL, 1UL, 0);
+}
+
+static long sc_personality(void)
+{
+	return syscall(SYS_personality, (unsigned long)ADDR_NO_RANDOMIZE);
+}
+
+static long sc_personality_query(void)
+{
+	return syscall(SYS_personality, 0xffffffffUL);
+}
+
+static long sc_open_by_handle_at(void)
+{
+	struct file_handle *fh = calloc(1, sizeof(*fh) + MAX_HANDLE_SZ);
+
+	if (!fh) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return syscall(SYS_open_by_handle_at, -1, fh, 0);
+}
+
+static long sc_name_to_handle_at(void)
+{
+	struct file_handle *fh = calloc(1, sizeof(*fh) + MAX_HANDLE_SZ);
+	int mount_id = 0;
+
+	if (!fh) {
+		errno = ENOMEM;
+		return -1;
+	}
+	fh->handle_bytes = MAX_HANDLE_SZ;
+	return syscall(SYS_name_to_handle_at, AT_FDCWD, "/", fh, &mount_id, 0);
+}
+
+static long sc_setsid(void)
+{
+	return setsid();
+}
+
+static long sc_setpgid(void)
+{
+	return setpgid(0, 0);
+}
+
+static long sc_clone3(void)
+{
+	struct probe_clone_args args;
+	long pid;
+
+	memset(&args, 0, sizeof(args));
+	fflush(stdout);
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return -1;
+	return wait_child((pid_t)pid);
+}
+
+static long sc_kcmp(void)
+{
+	pid_t me = getpid();
+
+	return syscall(SYS_kcmp, me, me, KCMP_VM, 0UL, 0UL);
+}
+
+static long sc_pidfd_getfd(void)
+{
+	long pidfd = syscall(SYS_pidfd_open, getppid(), 0U);
+
+	if (pidfd < 0)
+		return -1;
+	return syscall(SYS_pidfd_getfd, (int)pidfd, 0, 0U);
+}
+
+static long sc_fanotify_init(void)
+{
+	return fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC, O_RDONLY);
+}
+
+static long sc_syslog(void)
+{
+	return syscall(SYS_syslog, SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
+}
+
+static long sc_acct(void)
+{
+	return acct(NULL);
+}
+
+static long sc_quotactl(void)
+{
+	return syscall(SYS_quotactl, 0, NULL, 0, NULL);
+}
+
+static long sc_vhangup(void)
+{
+	return vhangup();
+}
+
+static long sc_sethostname(void)
+{
+	/* Re-set the current name when possible so a successful call outside a
+	 * sandbox changes nothing; the kernel checks privilege first anyway. */
+	char name[HOST_NAME_MAX + 1];
+
+	memset(name, 0, sizeof(name));
+	if (gethostname(name, sizeof(name) - 1) == 0 && name[0] != '\0')
+		return sethostname(name, strlen(name));
+	return sethostname("x", 1);
+}
+
+static long sc_file_setattr(void)
+{
+	return syscall(SYS_file_setattr, -1, NULL, NULL, 0UL, 0U);
+}
+
+static long sc_landlock_create_ruleset(void)
+{
+	return syscall(SYS_landlock_create_ruleset, NULL, 0UL,
+		       LANDLOCK_CREATE_RULESET_VERSION);
+}
+
+static long sc_mseal(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, (size_t)page, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	return syscall(SYS_mseal, p, (unsigned long)page, 0UL);
+}
+
+struct named_syscall {
+	const char *name;
+	long (*fn)(void);
+};
+
+static const struct named_syscall named_syscalls[] = {
+	{ "mount", sc_mount },
+	{ "umount2", sc_umount2 },
+	{ "pivot_root", sc_pivot_root },
+	{ "chroot", sc_chroot },
+	{ "unshare", sc_unshare },
+	{ "setns", sc_setns },
+	{ "ptrace", sc_ptrace },
+	{ "process_vm_readv", sc_process_vm_readv },
+	{ "process_vm_writev", sc_process_vm_writev },
+	{ "bpf", sc_bpf },
+	{ "perf_event_open", sc_perf_event_open },
+	{ "userfaultfd", sc_userfaultfd },
+	{ "io_uring_setup", sc_io_uring_setup },
+	{ "io_uring_enter", sc_io_uring_enter },
+	{ "io_uring_register", sc_io_uring_register },
+	{ "keyctl", sc_keyctl },
+	{ "add_key", sc_add_key },
+	{ "request_key", sc_request_key },
+	{ "kexec_load", sc_kexec_load },
+	{ "kexec_file_load", sc_kexec_file_load },
+	{ "init_module", sc_init_module },
+	{ "finit_module", sc_finit_module },
+	{ "delete_module", sc_delete_module },
+	{ "reboot", sc_reboot },
+	{ "swapon", sc_swapon },
+	{ "swapoff", sc_swapoff },
+	{ "iopl", sc_iopl },
+	{ "ioperm", sc_ioperm },
+	{ "personality", sc_personality },
+	{ "personality-query", sc_personality_query },
+	{ "open_by_handle_at", sc_open_by_handle_at },
+	{ "name_to_handle_at", sc_name_to_handle_at },
+	{ "setsid", sc_setsid },
+	{ "setpgid", sc_setpgid },
+	{ "clone3", sc_clone3 },
+	{ "kcmp", sc_kcmp },
+	{ "pidfd_getfd", sc_pidfd_getfd },
+	{ "fanotify_init", sc_fanotify_init },
+	{ "syslog", sc_syslog },
+	{ "acct", sc_acct },
+	{ "quotactl", sc_quotactl },
+	{ "vhangup", sc_vhangup },
+	{ "sethostname", sc_sethostname },
+	{ "file_setattr", sc_file_setattr },
+	{ "landlock_create_ruleset", sc_landlock_create_ruleset },
+	{ "mseal", sc_mseal },
+};
+
+static int op_syscall(UNUSED int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(named_syscalls) / sizeof(named_syscalls[0]); i++) {
+		if (strcmp(argv[0], named_syscalls[i].name) == 0)
+			return print_rc(named_syscalls[i].fn());
+	}
+	fprintf(stderr, "probe: unknown syscall name: %s\nknown:", argv[0]);
+	for (size_t i = 0; i < sizeof(named_syscalls) / sizeof(named_syscalls[0]); i++)
+		fprintf(stderr, " %s", named_syscalls[i].name);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static int print_raw_result(long rc)
+{
+	if (rc == -1)
+		return print_err(errno);
+	return print_okf("%ld", rc);
+}
+
+static int op_nr(UNUSED int argc, char **argv)
+{
+	long long nr;
+
+	if (!parse_ll(argv[0], &nr))
+		return usage_error("bad syscall number", argv[0]);
+	fflush(stdout);
+	return print_raw_result(syscall((long)nr, 0L, 0L, 0L, 0L, 0L, 0L));
+}
+
+static int op_x32(UNUSED int argc, char **argv)
+{
+	long long nr;
+
+	if (!parse_ll(argv[0], &nr))
+		return usage_error("bad syscall number", argv[0]);
+	fflush(stdout);
+	return print_raw_result(syscall((long)((unsigned long)nr | X32_SYSCALL_BIT),
+					0L, 0L, 0L, 0L, 0L, 0L));
+}
+
+static int op_int80(UNUSED int argc, UNUSED char **argv)
+{
+	long ret;
+
+	/* i386 __NR_getpid == 20 via the compat int 0x80 entry. */
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "0"(20L)
+			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	if (ret < 0 && ret > -4096)
+		return print_err((int)-ret);
+	return print_okf("%ld", ret);
+}
+
+struct ns_flag {
+	const char *name;
+	unsigned long flag;
+};
+
+static int op_clone_ns(UNUSED int argc, char **argv)
+{
+	static const struct ns_flag flags[] = {
+		{ "newns", CLONE_NEWNS },     { "newuser", CLONE_NEWUSER },
+		{ "newpid", CLONE_NEWPID },   { "newnet", CLONE_NEWNET },
+		{ "newuts", CLONE_NEWUTS },   { "newipc", CLONE_NEWIPC },
+		{ "newcgroup", CLONE_NEWCGROUP },
+	};
+	long pid;
+
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (strcmp(argv[0], flags[i].name) != 0)
+			continue;
+		fflush(stdout);
+		pid = syscall(SYS_clone, (unsigned long)SIGCHLD | flags[i].flag,
+			      0UL, 0UL, 0UL, 0UL);
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0)
+			return print_err(errno);
+		wait_child((pid_t)pid);
+		return print_ok();
+	}
+	return usage_error("unknown clone-ns flag (newns,newuser,newpid,newnet,"
+			   "newuts,newipc,newcgroup)", argv[0]);
+}
+
+static void *thread_fn(void *arg)
+{
+	return arg;
+}
+
+static int op_thread(UNUSED int argc, UNUSED char **argv)
+{
+	pthread_t t;
+	int rc = pthread_create(&t, NULL, thread_fn, NULL);
+
+	if (rc != 0)
+		return print_err(rc);
+	rc = pthread_join(t, NULL);
+	if (rc != 0)
+		return print_err(rc);
+	return print_ok();
+}
+
+static int op_fork(UNUSED int argc, UNUSED char **argv)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return print_err(errno);
+	wait_child(pid);
+	return print_ok();
+}
+
+/* ------------------------------------------------------------------------ */
+/* ioctl ops                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static bool want_hi(int argc, char **argv, int *bad)
+{
+	*bad = 0;
+	if (argc < 1)
+		return false;
+	if (strcmp(argv[0], "hi") == 0)
+		return true;
+	*bad = 1;
+	return false;
+}
+
+static int op_tiocsti(int argc, char **argv)
+{
+	char c = 'X';
+	int bad;
+	unsigned long cmd = TIOCSTI;
+
+	if (want_hi(argc, argv, &bad))
+		cmd |= 1UL << 32;
+	if (bad)
+		return usage_error("expected optional 'hi'", argv[0]);
+	return print_rc(syscall(SYS_ioctl, 0, cmd, &c));
+}
+
+static int op_tioclinux(int argc, char **argv)
+{
+	char buf[1] = { TIOCL_GETSHIFTSTATE };
+	int bad;
+	unsigned long cmd = TIOCLINUX;
+
+	if (want_hi(argc, argv, &bad))
+		cmd |= 1UL << 32;
+	if (bad)
+		return usage_error("expected optional 'hi'", argv[0]);
+	return print_rc(syscall(SYS_ioctl, 0, cmd, buf));
+}
+
+static int op_ioctl_raw(UNUSED int argc, char **argv)
+{
+	int fd;
+	unsigned long long cmd;
+
+	if (!parse_int(argv[0], &fd))
+		return usage_error("bad fd", argv[0]);
+	if (!parse_hex_u64(argv[1], &cmd))
+		return usage_error("bad hex ioctl cmd", argv[1]);
+	return print_rc(syscall(SYS_ioctl, fd, (unsigned long)cmd, NULL));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Network ops                                                               */
+/* ------------------------------------------------------------------------ */
+
+struct name_val {
+	const char *name;
+	int val;
+};
+
+static bool lookup_or_int(const struct name_val *tab, size_t n,
+			  const char *s, int *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s, tab[i].name) == 0) {
+			*out = tab[i].val;
+			return true;
+		}
+	}
+	return parse_int(s, out);
+}
+
+static int op_socket(int argc, char **argv)
+{
+	static const struct name_val domains[] = {
+		{ "unix", AF_UNIX },       { "inet", AF_INET },
+		{ "inet6", AF_INET6 },     { "netlink", AF_NETLINK },
+		{ "packet", AF_PACKET },   { "vsock", AF_VSOCK },
+	};
+	static const struct name_val types[] = {
+		{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM },
+		{ "raw", SOCK_RAW },       { "seqpacket", SOCK_SEQPACKET },
+	};
+	int domain, type, proto = 0;
+
+	if (!lookup_or_int(domains, sizeof(domains) / sizeof(domains[0]),
+			   argv[0], &domain))
+		return usage_error("bad socket domain", argv[0]);
+	if (!lookup_or_int(types, sizeof(types) / sizeof(types[0]),
+			   argv[1], &type))
+		return usage_error("bad socket type", argv[1]);
+	if (argc >= 3 && !parse_int(argv[2], &proto))
+		return usage_error("bad socket protocol", argv[2]);
+	return print_rc(socket(domain, type, proto));
+}
+
+static int op_connect_tcp(UNUSED int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int port, fd, rc, soerr = 0;
+	socklen_t soerr_len = sizeof(soerr);
+	struct pollfd pfd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (!parse_int(argv[1], &port) || port < 0 || port > 65535)
+		return usage_error("bad port", argv[1]);
+	{
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		if (inet_pton(AF_INET, argv[0], &sin->sin_addr) == 1) {
+			sin->sin_family = AF_INET;
+			sin->sin_port = htons((uint16_t)port);
+			len = sizeof(*sin);
+		} else if (inet_pton(AF_INET6, argv[0], &sin6->sin6_addr) == 1) {
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_port = htons((uint16_t)port);
+			len = sizeof(*sin6);
+		} else {
+			return usage_error("bad IP literal", argv[0]);
+		}
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return print_err(errno);
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
+		return print_ok();
+	if (errno != EINPROGRESS)
+		return print_err(errno);
+	/* Bound the wait so a black-holed address cannot hang a test. */
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	pfd.revents = 0;
+	do {
+		rc = poll(&pfd, 1, 10000);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return print_err(errno);
+	if (rc == 0)
+		return print_err(ETIMEDOUT);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &soerr_len) < 0)
+		return print_err(errno);
+	if (soerr != 0)
+		return print_err(soerr);
+	return print_ok();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Signal / timing ops                                                       */
+/* ------------------------------------------------------------------------ */
+
+static int op_kill(UNUSED int argc, char **argv)
+{
+	int pid, sig;
+
+	if (!parse_int(argv[0], &pid))
+		return usage_error("bad pid", argv[0]);
+	if (!parse_signal(argv[1], &sig))
+		return usage_error("bad signal", argv[1]);
+	fflush(stdout);
+	return print_rc(kill((pid_t)pid, sig));
+}
+
+static int op_signal_parent(UNUSED int argc, char **argv)
+{
+	int sig;
+
+	if (!parse_signal(argv[0], &sig))
+		return usage_error("bad signal", argv[0]);
+	return print_rc(kill(getppid(), sig));
+}
+
+static int op_sleep(UNUSED int argc, char **argv)
+{
+	struct timespec ts;
+
+	if (!parse_seconds(argv[0], &ts))
+		return usage_error("bad seconds", argv[0]);
+	sleep_ts(ts);
+	return print_ok();
+}
+
+static bool read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static int op_spawn_sleepers(UNUSED int argc, char **argv)
+{
+	struct timespec ts;
+	int n, pipefd[2];
+	int *pids;
+
+	if (!parse_int(argv[0], &n) || n < 0 || n > 4096)
+		return usage_error("bad count", argv[0]);
+	if (!parse_seconds(argv[1], &ts))
+		return usage_error("bad seconds", argv[1]);
+	pids = calloc((size_t)n + 1, sizeof(*pids));
+	if (!pids)
+		return print_err(ENOMEM);
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return print_err(errno);
+	fflush(stdout);
+	fflush(stderr);
+
+	for (int i = 0; i < n; i++) {
+		pid_t child = fork();
+
+		if (child < 0)
+			return print_err(errno);
+		if (child == 0) {
+			pid_t gc;
+
+			close(pipefd[0]);
+			gc = fork();
+			if (gc < 0) {
+				int e = -errno;
+
+				(void)!write(pipefd[1], &e, sizeof(e));
+				_exit(1);
+			}
+			if (gc == 0) {
+				int me = (int)getpid();
+
+				(void)!write(pipefd[1], &me, sizeof(me));
+				close(pipefd[1]);
+				/* Do not hold the caller's output pipes open. */
+				close(STDOUT_FILENO);
+				close(STDERR_FILENO);
+				sleep_ts(ts);
+				_exit(0);
+			}
+			_exit(0);
+		}
+		wait_child(child);
+	}
+	close(pipefd[1]);
+
+	for (int i = 0; i < n; i++) {
+		if (!read_full(pipefd[0], &pids[i], sizeof(pids[i])))
+			return print_err(EIO);
+		if (pids[i] < 0)
+			return print_err(-pids[i]);
+	}
+	close(pipefd[0]);
+
+	fputs("ok", stdout);
+	for (int i = 0; i < n; i++)
+		printf(" %d", pids[i]);
+	putchar('\n');
+	fflush(stdout);
+	free(pids);
+	sleep_ts(ts);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* memfd-exec                                                                */
+/* ------------------------------------------------------------------------ */
+
+static int op_memfd_exec(UNUSED int argc, UNUSED char **argv)
+{
+	char *const nargv[] = { "probe", "true", NULL };
+	char buf[65536];
+	int self, mfd;
+
+	self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return print_err(errno);
+	mfd = memfd_create("probe", MFD_CLOEXEC | MFD_EXEC);
+	if (mfd < 0 && errno == EINVAL)	/* pre-6.3 kernels lack MFD_EXEC */
+		mfd = memfd_create("probe", MFD_CLOEXEC);
+	if (mfd < 0)
+		return print_err(errno);
+	for (;;) {
+		ssize_t n = read(self, buf, sizeof(buf));
+		ssize_t off = 0;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return print_err(errno);
+		}
+		if (n == 0)
+			break;
+		while (off < n) {
+			ssize_t w = write(mfd, buf + off, (size_t)(n - off));
+
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return print_err(errno);
+			}
+			off += w;
+		}
+	}
+	close(self);
+	fflush(stdout);
+	fexecve(mfd, nargv, environ);
+	return print_err(errno);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Misc ops                                                                  */
+/* ------------------------------------------------------------------------ */
+
+static int op_env(UNUSED int argc, char **argv)
+{
+	const char *v = getenv(argv[0]);
+
+	if (!v)
+		return print_err(ENOENT);
+	return print_okf("%s", v);
+}
+
+static int op_cwd(UNUSED int argc, UNUSED char **argv)
+{
+	char buf[PATH_MAX + 1];
+
+	if (!getcwd(buf, sizeof(buf)))
+		return print_err(errno);
+	return print_okf("%s", buf);
+}
+
+static int op_exit(UNUSED int argc, char **argv)
+{
+	int code;
+
+	if (!parse_int(argv[0], &code))
+		return usage_error("bad exit code", argv[0]);
+	fflush(stdout);
+	exit(code);
+}
+
+static int op_kill_self(UNUSED int argc, char **argv)
+{
+	int sig;
+
+	if (!parse_signal(argv[0], &sig))
+		return usage_error("bad signal", argv[0]);
+	fflush(stdout);
+	if (raise(sig) != 0)
+		return print_err(errno);
+	/* Still alive: signal ignored, blocked or non-fatal. */
+	return print_ok();
+}
+
+static int op_write_stdout_bytes(UNUSED int argc, char **argv)
+{
+	char buf[65536];
+	long long total;
+
+	if (!parse_ll(argv[0], &total) || total < 0)
+		return usage_error("bad byte count", argv[0]);
+	memset(buf, 'a', sizeof(buf));
+	fflush(stdout);
+	while (total > 0) {
+		size_t chunk = total > (long long)sizeof(buf) ? sizeof(buf)
+							      : (size_t)total;
+		ssize_t w = write(STDOUT_FILENO, buf, chunk);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return print_err(errno);
+		}
+		total -= w;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Dispatch                                                                  */
+/* ------------------------------------------------------------------------ */
+
+struct op {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	int min_args;
+	const char *usage;
+};
+
+static const struct op ops[] = {
+	{ "true", op_true, 0, "" },
+	{ "read", op_read, 1, "PATH" },
+	{ "cat", op_cat, 1, "PATH" },
+	{ "write", op_write, 1, "PATH" },
+	{ "append", op_append, 1, "PATH" },
+	{ "truncate", op_truncate, 1, "PATH" },
+	{ "ftruncate", op_ftruncate, 1, "PATH" },
+	{ "mkdir", op_mkdir, 1, "PATH" },
+	{ "rmdir", op_rmdir, 1, "PATH" },
+	{ "unlink", op_unlink, 1, "PATH" },
+	{ "rename", op_rename, 2, "OLD NEW" },
+	{ "link", op_link, 2, "OLD NEW" },
+	{ "symlink", op_symlink, 2, "TARGET LINKPATH" },
+	{ "mknod-fifo", op_mkfifo, 1, "PATH" },
+	{ "chmod", op_chmod, 2, "PATH MODE_OCTAL" },
+	{ "fchmod", op_fchmod, 2, "PATH MODE_OCTAL" },
+	{ "fchmodat2", op_fchmodat2, 2, "PATH MODE_OCTAL" },
+	{ "chown", op_chown, 1, "PATH" },
+	{ "utimensat", op_utimensat, 1, "PATH" },
+	{ "futimens", op_futimens, 1, "PATH" },
+	{ "setxattr", op_setxattr, 1, "PATH" },
+	{ "setxattrat", op_setxattrat, 1, "PATH" },
+	{ "removexattrat", op_removexattrat, 1, "PATH" },
+	{ "reopen-write", op_reopen_write, 1, "PATH" },
+	{ "exec", op_exec, 1, "PATH [ARGS...]" },
+	{ "fds", op_fds, 0, "" },
+	{ "ids", op_ids, 0, "" },
+	{ "caps", op_caps, 0, "" },
+	{ "nnp", op_nnp, 0, "" },
+	{ "sid", op_sid, 0, "" },
+	{ "syscall", op_syscall, 1, "NAME" },
+	{ "nr", op_nr, 1, "N" },
+	{ "x32", op_x32, 1, "N" },
+	{ "int80", op_int80, 0, "" },
+	{ "clone-ns", op_clone_ns, 1, "FLAGNAME" },
+	{ "thread", op_thread, 0, "" },
+	{ "fork", op_fork, 0, "" },
+	{ "tiocsti", op_tiocsti, 0, "[hi]" },
+	{ "tioclinux", op_tioclinux, 0, "[hi]" },
+	{ "ioctl-raw", op_ioctl_raw, 2, "FD CMDHEX" },
+	{ "socket", op_socket, 2, "DOMAIN TYPE [PROTO]" },
+	{ "connect-tcp", op_connect_tcp, 2, "IP PORT" },
+	{ "kill", op_kill, 2, "PID SIG" },
+	{ "signal-parent", op_signal_parent, 1, "SIG" },
+	{ "sleep", op_sleep, 1, "SECS" },
+	{ "spawn-sleepers", op_spawn_sleepers, 2, "N SECS" },
+	{ "memfd-exec", op_memfd_exec, 0, "" },
+	{ "env", op_env, 1, "NAME" },
+	{ "cwd", op_cwd, 0, "" },
+	{ "exit", op_exit, 1, "N" },
+	{ "kill-self", op_kill_self, 1, "SIG" },
+	{ "write-stdout-bytes", op_write_stdout_bytes, 1, "N" },
+};
+
+static int usage(void)
+{
+	fputs("usage: probe OP [ARGS...]\nops:\n", stderr);
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		fprintf(stderr, "  %s %s\n", ops[i].name, ops[i].usage);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		int rc;
+
+		if (strcmp(argv[1], ops[i].name) != 0)
+			continue;
+		if (argc - 2 < ops[i].min_args) {
+			fprintf(stderr, "usage: probe %s %s\n", ops[i].name,
+				ops[i].usage);
+			return 2;
+		}
+		rc = ops[i].fn(argc - 2, argv + 2);
+		fflush(stdout);
+		return rc;
+	}
+	fprintf(stderr, "probe: unknown op: %s\n", argv[1]);
+	return usage();
+}

@@ -1,0 +1,234 @@
+/* brkclient.c: broker startup and the planner's message stubs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "brkclient.h"
+#include "msg.h"
+#include "util.h"
+
+static struct msg rmsg;
+
+/*
+ * The broker beside our own executable (the build tree, or a relocated
+ * install), else the configured libexec directory.
+ */
+static const char *
+find_broker(void)
+{
+	static char path[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	if (n > 0) {
+		path[n] = '\0';
+		if ((slash = strrchr(path, '/')) != NULL) {
+			strcpy(slash + 1, "sandlock-broker");
+			if (access(path, X_OK) == 0)
+				return path;
+		}
+	}
+	(void)snprintf(path, sizeof(path), "%s/sandlock-broker",
+	    SL_LIBEXECDIR);
+	return path;
+}
+
+static int
+request(struct brk *b, uint32_t type, const void *body, size_t len,
+    const int *fds, uint32_t nfds)
+{
+	return msg_send(b->sock, type, ++b->seq, body, len, fds, nfds);
+}
+
+/* Waits for the answer of the last request; EPROTO for anything else. */
+static int
+answer(struct brk *b, uint32_t type, void *body, size_t len)
+{
+	int r;
+
+	if ((r = msg_recv(b->sock, &rmsg)) <= 0) {
+		if (r == 0)
+			errno = EPIPE;
+		return -1;
+	}
+	msg_free(&rmsg);
+	if (rmsg.hdr.type != type || rmsg.hdr.seq != b->seq ||
+	    rmsg.bodylen != len) {
+		errno = EPROTO;
+		return -1;
+	}
+	memcpy(body, rmsg.body, len);
+	return 0;
+}
+
+int
+brk_start(struct brk *b, const char **path_out)
+{
+	const char *path = find_broker();
+	struct m_hello h = { SL_PROTO_VERSION, 0 };
+	struct m_hello_ans ha;
+	int sv[2], devnull;
+	pid_t pid;
+
+	*path_out = path;
+	b->sock = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		sl_close(sv[0]);
+		sl_close(sv[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		/* dup2 clears close-on-exec on exactly these three. */
+		if (dup2(sv[1], BRK_FD) < 0 || dup2(devnull, 0) < 0 ||
+		    dup2(devnull, 1) < 0)
+			_exit(127);
+		execve(path, (char *[]){ "sandlock-broker", NULL },
+		    (char *[]){ NULL });
+		_exit(127);
+	}
+	sl_close(devnull);
+	sl_close(sv[1]);
+	if (pid < 0) {
+		sl_close(sv[0]);
+		return -1;
+	}
+	b->sock = sv[0];
+	b->pid = pid;
+	b->seq = 0;
+	if (request(b, MSG_HELLO, &h, sizeof(h), NULL, 0) < 0 ||
+	    answer(b, MSG_HELLO_ANS, &ha, sizeof(ha)) < 0 ||
+	    ha.version != SL_PROTO_VERSION) {
+		if (errno == 0)
+			errno = EPROTO;
+		brk_stop(b);
+		return -1;
+	}
+	b->ll_abi = (int)ha.ll_abi;
+	return 0;
+}
+
+void
+brk_stop(struct brk *b)
+{
+	sl_closep(&b->sock);
+	if (b->pid > 0)
+		while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	b->pid = 0;
+}
+
+int
+brk_stage_begin(struct brk *b, uint32_t stage)
+{
+	struct m_stage m = { stage, 0 };
+
+	return request(b, MSG_STAGE_BEGIN, &m, sizeof(m), NULL, 0);
+}
+
+int
+brk_stage_path(struct brk *b, uint32_t stage, int fd, uint64_t access)
+{
+	struct m_path m = { stage, 0, access };
+
+	return request(b, MSG_STAGE_PATH, &m, sizeof(m), &fd, 1);
+}
+
+int
+brk_stage_fd(struct brk *b, uint32_t stage, uint32_t target, int fd)
+{
+	struct m_fd m = { stage, target };
+
+	return request(b, MSG_STAGE_FD, &m, sizeof(m), &fd, 1);
+}
+
+static int
+flush_strs(struct brk *b, struct wb *w, struct m_strs *hdr)
+{
+	int r;
+
+	memcpy(w->buf, hdr, sizeof(*hdr));
+	r = request(b, MSG_STAGE_STRS, w->buf, w->len, NULL, 0);
+	wb_init(w);
+	(void)wb_bytes(w, hdr, sizeof(*hdr));
+	hdr->count = 0;
+	return r;
+}
+
+int
+brk_stage_strs(struct brk *b, uint32_t stage, uint32_t kind, char *const *v,
+    size_t n)
+{
+	static struct wb w;
+	struct m_strs hdr = { stage, kind, 0, 0 };
+	size_t i;
+
+	wb_init(&w);
+	(void)wb_bytes(&w, &hdr, sizeof(hdr));
+	for (i = 0; i < n; i++) {
+		if (strlen(v[i]) > SL_MAX_STRLEN) {
+			errno = E2BIG;
+			return -1;
+		}
+		if (wb_cstring(&w, v[i]) < 0) {
+			if (hdr.count == 0 || flush_strs(b, &w, &hdr) < 0 ||
+			    wb_cstring(&w, v[i]) < 0)
+				return -1;
+		}
+		hdr.count++;
+	}
+	return hdr.count > 0 ? flush_strs(b, &w, &hdr) : 0;
+}
+
+int
+brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
+    const uint32_t *deny, uint32_t ndeny, int cwd_fd, struct m_exec_ans *ans)
+{
+	static struct wb w;
+	struct m_exec m = { stage, flags, ndeny, 0 };
+	uint32_t i;
+
+	wb_init(&w);
+	if (wb_bytes(&w, &m, sizeof(m)) < 0)
+		return -1;
+	for (i = 0; i < ndeny; i++)
+		if (wb_u32(&w, deny[i]) < 0)
+			return -1;
+	if (request(b, MSG_STAGE_EXEC, w.buf, w.len, &cwd_fd, 1) < 0)
+		return -1;
+	return answer(b, MSG_STAGE_EXEC_ANS, ans, sizeof(*ans));
+}
+
+int
+brk_stage_kill(struct brk *b, uint32_t stage, int signo)
+{
+	struct m_kill m = { stage, (uint32_t)signo };
+
+	return request(b, MSG_STAGE_KILL, &m, sizeof(m), NULL, 0);
+}
+
+int
+brk_recv_exit(struct brk *b, struct m_exit *ex)
+{
+	int r;
+
+	if ((r = msg_recv(b->sock, &rmsg)) <= 0)
+		return r;
+	msg_free(&rmsg);
+	if (rmsg.hdr.type != MSG_STAGE_EXIT || rmsg.bodylen != sizeof(*ex)) {
+		errno = EPROTO;
+		return -1;
+	}
+	memcpy(ex, rmsg.body, sizeof(*ex));
+	return 1;
+}

@@ -1,0 +1,47 @@
+/*
+ * brkclient.h: the planner's side of proto.h.  Each stub mirrors one broker
+ * handler (brk_stage_path() <-> h_path()).  All return 0 or -1 with errno;
+ * fds passed in are borrowed (the kernel duplicates them into the broker).
+ */
+#ifndef SL_BRKCLIENT_H
+#define SL_BRKCLIENT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proto.h"
+
+struct brk {
+	int sock;		/* -1 when closed */
+	pid_t pid;
+	uint32_t seq;
+	int ll_abi;
+};
+
+/*
+ * Finds and starts sandlock-broker with its socket on fd 3, stdin on
+ * /dev/null and our stderr, then exchanges HELLO.  *path_out names the
+ * broker binary used (static storage).
+ */
+int	brk_start(struct brk *b, const char **path_out);
+/* Closes the socket (the broker then kills what is left) and reaps it. */
+void	brk_stop(struct brk *b);
+
+int	brk_stage_begin(struct brk *b, uint32_t stage);
+int	brk_stage_path(struct brk *b, uint32_t stage, int fd, uint64_t access);
+int	brk_stage_fd(struct brk *b, uint32_t stage, uint32_t target, int fd);
+/* Sends n strings of one kind, split over as many messages as needed. */
+int	brk_stage_strs(struct brk *b, uint32_t stage, uint32_t kind,
+	    char *const *v, size_t n);
+/* Sends EXEC and waits for EXEC_ANS (EXIT messages meanwhile: EPROTO). */
+int	brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
+	    const uint32_t *deny, uint32_t ndeny, int cwd_fd,
+	    struct m_exec_ans *ans);
+int	brk_stage_kill(struct brk *b, uint32_t stage, int signo);
+/*
+ * Receives one EXIT.  Returns 1 with *ex filled, 0 if the broker is gone,
+ * -1 with errno (EPROTO for any other message).
+ */
+int	brk_recv_exit(struct brk *b, struct m_exit *ex);
+
+#endif

@@ -1,0 +1,31 @@
+/* confine.c: the planner confines itself; see internal.h. */
+#include <sys/prctl.h>
+
+#include "compat/landlock.h"
+#include "internal.h"
+#include "util.h"
+
+int
+plan_confine_self(int abi)
+{
+	struct sl_ruleset_attr attr = { 0, 0, 0 };
+	size_t size = sizeof(attr);
+	cleanup_fd int fd = -1;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	if (abi <= 0)
+		return 0;
+	attr.handled_access_fs = abi >= 5 ? SL_LL_FS_ABI5 :
+	    abi >= 3 ? SL_LL_FS_ABI3 : abi == 2 ? SL_LL_FS_ABI2 : SL_LL_FS_ABI1;
+	if (abi >= 4)
+		attr.handled_access_net = SL_LL_NET_BIND_TCP |
+		    SL_LL_NET_CONNECT_TCP;
+	if (abi >= 6)
+		attr.scoped = SL_LL_SCOPE_ABSTRACT_UNIX;
+	else
+		size = abi >= 4 ? 16 : 8;
+	if ((fd = sl_ll_create_ruleset(&attr, size, 0)) < 0)
+		return -1;
+	return sl_ll_restrict_self(fd, 0);
+}

@@ -1,0 +1,128 @@
+/*
+ * sandlock(1): a thin CLI over libsandlock.  See sandlock.1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sandlock.h"
+
+static int sigpipe_w = -1;
+
+static const char usage[] =
+"usage: sandlock run [OPTIONS] -- COMMAND [ARG...]\n"
+"       sandlock --version | --help\n"
+"\n"
+"Runs COMMAND confined by Landlock and seccomp.  By default it may read,\n"
+"write and execute nothing, and has no network.\n"
+"\n"
+"  -r, --fs-read PATH            read and execute beneath PATH (repeatable)\n"
+"  -w, --fs-write PATH           read, write, create, remove beneath PATH\n"
+"      --clean-env               start from an empty environment\n"
+"      --env KEY=VALUE           set a variable (repeatable)\n"
+"      --cwd DIR                 working directory (default: the current)\n"
+"  -t, --timeout SECS            kill the whole process tree after SECS\n"
+"      --extra-deny-syscall NAME deny a syscall with EPERM (repeatable)\n"
+"      --allow-degraded          run even if Landlock is missing or too old\n"
+"\n"
+"Exit status: the command's own; 128+N if it died of signal N; 124 on\n"
+"timeout; 125 if sandlock failed; 126 if the command could not be\n"
+"executed; 127 if it was not found.\n";
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+
+	if (write(sigpipe_w, &sig, sizeof(sig)) < 0)
+		(void)0;
+	errno = saved;
+}
+
+/* Signals to the planner are forwarded to the sandbox, as timeout(1) does. */
+static int
+forward_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa;
+	int p[2];
+	size_t i;
+
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	sigpipe_w = p[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+	return p[0];
+}
+
+static int
+cmd_run(int argc, char *argv[])
+{
+	struct sandlock_policy *p;
+	struct sandlock_run_opts o;
+	struct sandlock_result r;
+	struct sandlock_error e;
+	int cmd, status;
+
+	if ((p = sandlock_policy_new()) == NULL) {
+		(void)fprintf(stderr, "sandlock: out of memory\n");
+		return 125;
+	}
+	if (sandlock_policy_parse_args(p, argc, argv, &cmd, &e) < 0) {
+		(void)fprintf(stderr, "sandlock: %s (see sandlock --help)\n",
+		    e.msg);
+		sandlock_policy_free(p);
+		return 125;
+	}
+	if (cmd < 0) {
+		(void)fputs(usage, stdout);
+		sandlock_policy_free(p);
+		return 0;
+	}
+	sandlock_run_opts_init(&o);
+	o.confine_self = true;
+	if ((o.cancel_fd = forward_signals()) < 0) {
+		(void)fprintf(stderr, "sandlock: pipe: %s\n", strerror(errno));
+		sandlock_policy_free(p);
+		return 125;
+	}
+	if (sandlock_run(p, argv + cmd, &o, &r, &e) < 0)
+		(void)fprintf(stderr, "sandlock: %s\n", e.msg);
+	else if (r.outcome == SANDLOCK_TIMEOUT)
+		(void)fprintf(stderr, "sandlock: timeout: killed %s and every "
+		    "process it started\n", argv[cmd]);
+	status = sandlock_exit_status(&r);
+	sandlock_policy_free(p);
+	return status;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc < 2) {
+		(void)fputs(usage, stderr);
+		return 125;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		(void)printf("sandlock %s\n", sandlock_version());
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		(void)fputs(usage, stdout);
+		return 0;
+	}
+	(void)fprintf(stderr, "sandlock: unknown command '%s' (see sandlock "
+	    "--help)\n", argv[1]);
+	return 125;
+}
