@@ -215,13 +215,22 @@ stage_rules(scmp_filter_ctx c, const uint32_t *deny, uint32_t ndeny)
 	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(utimensat)))
 		r = seccomp_rule_add(c, eperm, SCMP_SYS(utimensat), 1,
 		    SCMP_A1_64(SCMP_CMP_NE, 0));
-	/* No network by default: only AF_UNIX sockets. */
+	/*
+	 * No network by default: only AF_UNIX sockets, and no connect or
+	 * addressed sendto, which Landlock does not check for pathname
+	 * sockets (an agent or daemon socket of the user's).
+	 */
 	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(socket)))
 		r = seccomp_rule_add(c, eacces, SCMP_SYS(socket), 1,
 		    SCMP_A0_64(SCMP_CMP_NE, AF_UNIX));
 	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(socketpair)))
 		r = seccomp_rule_add(c, eacces, SCMP_SYS(socketpair), 1,
 		    SCMP_A0_64(SCMP_CMP_NE, AF_UNIX));
+	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(connect)))
+		r = seccomp_rule_add(c, eacces, SCMP_SYS(connect), 0);
+	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(sendto)))
+		r = seccomp_rule_add(c, eacces, SCMP_SYS(sendto), 1,
+		    SCMP_A4_64(SCMP_CMP_NE, 0));
 	return r;
 }
 

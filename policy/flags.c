@@ -1,49 +1,95 @@
 /*
- * flags.c: the flags of `sandlock run`, parsed into struct pol.  Pure.
- * Forms: -r PATH, -rPATH, --fs-read PATH, --fs-read=PATH.  The command must
- * follow "--"; an unknown flag, a missing value, a repeated scalar flag or
- * a conflicting list entry is an error with one line of diagnostic.
+ * flags.c: command-line flags parsed into struct pol.  Pure.
+ * Forms: -r PATH, -rPATH, --fs-read PATH, --fs-read=PATH.  `run` and each
+ * stage of a pipeline or gather end their flags at "--" (the command
+ * follows); the pipeline-wide flags end at the first "::".  An unknown or
+ * misplaced flag, a missing value, a repeated scalar flag or a conflicting
+ * list entry is an error with one line of diagnostic.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
 
 enum opt_id {
 	OPT_READ, OPT_WRITE, OPT_CLEAN_ENV, OPT_ENV, OPT_CWD, OPT_TIMEOUT,
-	OPT_DENY, OPT_DEGRADED, OPT_HELP
+	OPT_DENY, OPT_DEGRADED, OPT_HELP, OPT_AS, OPT_PIPEFAIL, OPT_STDIN
 };
+
+/* Where an option may appear (bit per enum pol_ctx). */
+#define IN_RUN		(1U << POL_CTX_RUN)
+#define IN_JOB		(1U << POL_CTX_JOB)
+#define IN_STAGE	(1U << POL_CTX_STAGE)
+#define IN_SOURCE	(1U << POL_CTX_SOURCE)
+#define IN_POLICY	(IN_RUN | IN_JOB | IN_STAGE | IN_SOURCE)
 
 struct opt {
 	char shortname;
 	const char *longname;
 	bool arg;
 	enum opt_id id;
+	unsigned where;
 };
 
 static const struct opt opts[] = {
-	{ 'r', "fs-read", true, OPT_READ },
-	{ 'w', "fs-write", true, OPT_WRITE },
-	{ 0, "clean-env", false, OPT_CLEAN_ENV },
-	{ 0, "env", true, OPT_ENV },
-	{ 0, "cwd", true, OPT_CWD },
-	{ 't', "timeout", true, OPT_TIMEOUT },
-	{ 0, "extra-deny-syscall", true, OPT_DENY },
-	{ 0, "allow-degraded", false, OPT_DEGRADED },
-	{ 'h', "help", false, OPT_HELP },
+	{ 'r', "fs-read", true, OPT_READ, IN_POLICY },
+	{ 'w', "fs-write", true, OPT_WRITE, IN_POLICY },
+	{ 0, "clean-env", false, OPT_CLEAN_ENV, IN_POLICY },
+	{ 0, "env", true, OPT_ENV, IN_POLICY },
+	{ 0, "cwd", true, OPT_CWD, IN_POLICY },
+	{ 't', "timeout", true, OPT_TIMEOUT, IN_RUN | IN_JOB },
+	{ 0, "extra-deny-syscall", true, OPT_DENY, IN_POLICY },
+	{ 0, "allow-degraded", false, OPT_DEGRADED, IN_POLICY },
+	{ 'h', "help", false, OPT_HELP, IN_RUN | IN_JOB },
+	{ 0, "as", true, OPT_AS, IN_SOURCE },
+	{ 0, "pipefail", false, OPT_PIPEFAIL, IN_JOB },
+	{ 0, "stdin", true, OPT_STDIN, IN_JOB },
 };
 
 static int
-set_flag(struct pol *p, uint32_t bit, const char *name, struct pol_diag *d)
+set_flag(uint32_t *set, uint32_t bit, const char *name, struct pol_diag *d)
 {
-	if (p->set & bit)
+	if (*set & bit)
 		return pol_fail(d, EEXIST, "%s given twice", name);
-	p->set |= bit;
+	*set |= bit;
 	return 0;
 }
 
 static int
-apply(struct pol *p, enum opt_id id, const char *val, struct pol_diag *d)
+apply_job(struct pol_jobopts *jo, enum opt_id id, const char *val,
+    struct pol_diag *d)
+{
+	switch (id) {
+	case OPT_PIPEFAIL:
+		jo->pipefail = true;
+		return set_flag(&jo->set, POL_SET_PIPEFAIL, "--pipefail", d);
+	case OPT_STDIN:
+		if (*val != '/')
+			return pol_fail(d, EINVAL, "%s: path must be absolute "
+			    "(given to --stdin)", val);
+		if (set_flag(&jo->set, POL_SET_STDIN, "--stdin", d) < 0)
+			return -1;
+		return (jo->stdin_path = strdup(val)) == NULL ?
+		    pol_fail(d, ENOMEM, "out of memory") : 0;
+	case OPT_AS:
+		if (jo->as != NULL)
+			return pol_fail(d, EEXIST, "--as given twice");
+		if (pol_check_name(val, d) < 0)
+			return -1;
+		return (jo->as = strdup(val)) == NULL ?
+		    pol_fail(d, ENOMEM, "out of memory") : 0;
+	case OPT_READ: case OPT_WRITE: case OPT_CLEAN_ENV: case OPT_ENV:
+	case OPT_CWD: case OPT_TIMEOUT: case OPT_DENY: case OPT_DEGRADED:
+	case OPT_HELP:
+		break;
+	}
+	return 0;
+}
+
+static int
+apply(struct pol *p, struct pol_jobopts *jo, enum opt_id id,
+    const char *val, struct pol_diag *d)
 {
 	switch (id) {
 	case OPT_READ:
@@ -52,7 +98,7 @@ apply(struct pol *p, enum opt_id id, const char *val, struct pol_diag *d)
 		return pol_add_fs(p, true, val, d);
 	case OPT_CLEAN_ENV:
 		p->clean_env = true;
-		return set_flag(p, POL_SET_CLEAN_ENV, "--clean-env", d);
+		return set_flag(&p->set, POL_SET_CLEAN_ENV, "--clean-env", d);
 	case OPT_ENV:
 		return pol_add_env(p, val, d);
 	case OPT_CWD:
@@ -63,7 +109,10 @@ apply(struct pol *p, enum opt_id id, const char *val, struct pol_diag *d)
 		return pol_add_deny(p, val, d);
 	case OPT_DEGRADED:
 		p->allow_degraded = true;
-		return set_flag(p, POL_SET_DEGRADED, "--allow-degraded", d);
+		return set_flag(&p->set, POL_SET_DEGRADED, "--allow-degraded",
+		    d);
+	case OPT_AS: case OPT_PIPEFAIL: case OPT_STDIN:
+		return apply_job(jo, id, val, d);
 	case OPT_HELP:
 		break;
 	}
@@ -102,40 +151,74 @@ lookup(const char *arg, const char **val)
 	return NULL;
 }
 
+static const char *const ctx_where[] = {
+	[POL_CTX_RUN] = "with run",
+	[POL_CTX_JOB] = "before the first '::'",
+	[POL_CTX_STAGE] = "in a stage",
+	[POL_CTX_SOURCE] = "in a stage",
+};
+
 int
-pol_parse_run(struct pol *p, int argc, char *const argv[], int *cmd,
-    struct pol_diag *d)
+pol_parse_flags(struct pol *p, struct pol_jobopts *jo, enum pol_ctx ctx,
+    int argc, char *const argv[], int *stop, struct pol_diag *d)
 {
+	const char *end = ctx == POL_CTX_JOB ? "::" : "--";
 	const struct opt *o;
 	const char *val;
 	int i;
 
-	*cmd = -1;
+	*stop = -1;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--") == 0) {
-			if (i + 1 >= argc || argv[i + 1][0] == '\0')
-				return pol_fail(d, EINVAL, "no command after "
-				    "'--'");
-			*cmd = i + 1;
+		if (strcmp(a, end) == 0) {
+			*stop = i;
 			return 0;
 		}
-		if (a[0] != '-' || a[1] == '\0')
-			return pol_fail(d, EINVAL, "expected '--' before the "
-			    "command '%s'", a);
+		if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0)
+			return pol_fail(d, EINVAL, "expected '%s' before '%s'",
+			    end, a);
 		if ((o = lookup(a, &val)) == NULL)
 			return pol_fail(d, EINVAL, "unknown option '%s'", a);
-		if (o->id == OPT_HELP)
-			return 0;	/* *cmd stays -1: the caller helps */
+		if (!(o->where & (1U << ctx)))
+			return pol_fail(d, EINVAL, "option '%s' is not allowed "
+			    "%s", a, ctx_where[ctx]);
+		if (o->id == OPT_HELP) {
+			*stop = -2;
+			return 0;
+		}
 		if (o->arg && val == NULL) {
 			if (i + 1 >= argc)
 				return pol_fail(d, EINVAL, "option '%s' needs "
 				    "a value", a);
 			val = argv[++i];
 		}
-		if (apply(p, o->id, val, d) < 0)
+		if (apply(p, jo, o->id, val, d) < 0)
 			return -1;
 	}
-	return pol_fail(d, EINVAL, "no command: put it after '--'");
+	return pol_fail(d, EINVAL, "expected '%s'%s", end,
+	    ctx == POL_CTX_JOB ? " before the first stage" :
+	    " before the command");
+}
+
+int
+pol_parse_run(struct pol *p, int argc, char *const argv[], int *cmd,
+    struct pol_diag *d)
+{
+	int stop;
+
+	*cmd = -1;
+	if (pol_parse_flags(p, NULL, POL_CTX_RUN, argc, argv, &stop, d) < 0) {
+		if (errno == EINVAL && strncmp(d->msg, "expected '--' before "
+		    "the command", 30) == 0)
+			(void)pol_fail(d, EINVAL, "no command: put it after "
+			    "'--'");
+		return -1;
+	}
+	if (stop == -2)
+		return 0;	/* --help: *cmd stays -1 */
+	if (stop + 1 >= argc || argv[stop + 1][0] == '\0')
+		return pol_fail(d, EINVAL, "no command after '--'");
+	*cmd = stop + 1;
+	return 0;
 }

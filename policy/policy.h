@@ -29,6 +29,8 @@ struct pol_diag {
 #define POL_SET_TIMEOUT		(1U << 1)
 #define POL_SET_CLEAN_ENV	(1U << 2)
 #define POL_SET_DEGRADED	(1U << 3)
+#define POL_SET_PIPEFAIL	(1U << 4)
+#define POL_SET_STDIN		(1U << 5)
 
 struct pol {
 	struct pol_strv fs_read;	/* absolute paths, as given */
@@ -65,6 +67,65 @@ int	pol_set_timeout(struct pol *p, const char *secs, struct pol_diag *d);
  */
 int	pol_parse_run(struct pol *p, int argc, char *const argv[], int *cmd,
 	    struct pol_diag *d);
+
+/* Where flags are parsed: each context allows its own set. */
+enum pol_ctx {
+	POL_CTX_RUN = 0,	/* sandlock run FLAGS -- CMD */
+	POL_CTX_JOB,		/* pipeline-wide flags, before the first "::" */
+	POL_CTX_STAGE,		/* a pipeline stage or the gather consumer */
+	POL_CTX_SOURCE		/* a gather source: also --as NAME */
+};
+
+/* Flags that belong to a pipeline or gather rather than to a policy. */
+struct pol_jobopts {
+	bool pipefail;
+	char *stdin_path;	/* --stdin: absolute, or NULL */
+	char *as;		/* --as: a gather source's name */
+	uint32_t set;		/* POL_SET_PIPEFAIL, POL_SET_STDIN */
+};
+
+/*
+ * Parses flags of one context from argv[0..argc) into p (and jo, which may
+ * be NULL for POL_CTX_RUN).  Stops at "--" (at "::" for POL_CTX_JOB) and
+ * sets *stop to its index; *stop is -2 when --help was given.
+ */
+int	pol_parse_flags(struct pol *p, struct pol_jobopts *jo,
+	    enum pol_ctx ctx, int argc, char *const argv[], int *stop,
+	    struct pol_diag *d);
+
+/* A gather source name: 1-64 of [A-Za-z0-9_.-]; EINVAL otherwise. */
+int	pol_check_name(const char *name, struct pol_diag *d);
+
+/* Deep copy of src into an initialised dst (ENOMEM). */
+int	pol_copy(struct pol *dst, const struct pol *src);
+
+/* One stage of a parsed pipeline or gather: argv[cmd .. cmd+ncmd). */
+struct pol_stage {
+	struct pol pol;
+	char *as;		/* gather source name, NULL for others */
+	int cmd, ncmd;
+};
+
+struct pol_job {
+	bool gather;
+	struct pol base;	/* flags before the first "::" */
+	struct pol_jobopts opts;
+	uint64_t timeout_ms;
+	struct pol_stage *st;
+	size_t n;
+	bool help;
+};
+
+/*
+ * Parses `sandlock pipeline|gather` arguments: pipeline-wide flags (and
+ * policy flags every stage starts from), then stages, each "::" FLAGS
+ * "--" CMD [ARG...].  A pipeline needs 2 stages or more; a gather needs
+ * sources with unique --as names and a last stage, the consumer, without.
+ * On error j holds nothing to free beyond what pol_job_free() releases.
+ */
+int	pol_parse_job(bool gather, int argc, char *const argv[],
+	    struct pol_job *j, struct pol_diag *d);
+void	pol_job_free(struct pol_job *j);
 
 /* Sets d's message (printf-like); returns -1 with errno = err. */
 int	pol_fail(struct pol_diag *d, int err, const char *fmt, ...)

@@ -48,18 +48,38 @@ request(struct brk *b, uint32_t type, const void *body, size_t len,
 	return msg_send(b->sock, type, ++b->seq, body, len, fds, nfds);
 }
 
+/* Queues an EXIT that came before the answer awaited; EPROTO if not one. */
+static int
+queue_exit(struct brk *b)
+{
+	if (rmsg.hdr.type != MSG_STAGE_EXIT ||
+	    rmsg.bodylen != sizeof(struct m_exit) ||
+	    b->npending >= SL_MAX_STAGES) {
+		errno = EPROTO;
+		return -1;
+	}
+	memcpy(&b->pending[b->npending++], rmsg.body, sizeof(struct m_exit));
+	return 0;
+}
+
 /* Waits for the answer of the last request; EPROTO for anything else. */
 static int
 answer(struct brk *b, uint32_t type, void *body, size_t len)
 {
 	int r;
 
-	if ((r = msg_recv(b->sock, &rmsg)) <= 0) {
-		if (r == 0)
-			errno = EPIPE;
-		return -1;
+	for (;;) {
+		if ((r = msg_recv(b->sock, &rmsg)) <= 0) {
+			if (r == 0)
+				errno = EPIPE;
+			return -1;
+		}
+		msg_free(&rmsg);
+		if (rmsg.hdr.type != MSG_STAGE_EXIT)
+			break;
+		if (queue_exit(b) < 0)
+			return -1;
 	}
-	msg_free(&rmsg);
 	if (rmsg.hdr.type != type || rmsg.hdr.seq != b->seq ||
 	    rmsg.bodylen != len) {
 		errno = EPROTO;
@@ -106,6 +126,7 @@ brk_start(struct brk *b, const char **path_out)
 	b->sock = sv[0];
 	b->pid = pid;
 	b->seq = 0;
+	b->npending = 0;
 	if (request(b, MSG_HELLO, &h, sizeof(h), NULL, 0) < 0 ||
 	    answer(b, MSG_HELLO_ANS, &ha, sizeof(ha)) < 0 ||
 	    ha.version != SL_PROTO_VERSION) {
@@ -222,6 +243,12 @@ brk_recv_exit(struct brk *b, struct m_exit *ex)
 {
 	int r;
 
+	if (b->npending > 0) {
+		*ex = b->pending[0];
+		memmove(&b->pending[0], &b->pending[1],
+		    --b->npending * sizeof(b->pending[0]));
+		return 1;
+	}
 	if ((r = msg_recv(b->sock, &rmsg)) <= 0)
 		return r;
 	msg_free(&rmsg);

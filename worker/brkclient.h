@@ -16,6 +16,9 @@ struct brk {
 	pid_t pid;
 	uint32_t seq;
 	int ll_abi;
+	/* EXITs that arrived while an answer was awaited, oldest first */
+	struct m_exit pending[SL_MAX_STAGES];
+	uint32_t npending;
 };
 
 /*
@@ -39,8 +42,9 @@ int	brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
 	    struct m_exec_ans *ans);
 int	brk_stage_kill(struct brk *b, uint32_t stage, int signo);
 /*
- * Receives one EXIT.  Returns 1 with *ex filled, 0 if the broker is gone,
- * -1 with errno (EPROTO for any other message).
+ * Receives one EXIT, the oldest queued one first (b->npending).  Returns 1
+ * with *ex filled, 0 if the broker is gone, -1 with errno (EPROTO for any
+ * other message).
  */
 int	brk_recv_exit(struct brk *b, struct m_exit *ex);
 

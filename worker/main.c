@@ -14,6 +14,9 @@ static int sigpipe_w = -1;
 
 static const char usage[] =
 "usage: sandlock run [OPTIONS] -- COMMAND [ARG...]\n"
+"       sandlock pipeline [JOB OPTIONS] :: [OPTIONS] -- CMD [ARG...] :: ...\n"
+"       sandlock gather [JOB OPTIONS] :: --as NAME [OPTIONS] -- CMD ... ::\n"
+"                ... :: [OPTIONS] -- CONSUMER [ARG...]\n"
 "       sandlock --version | --help\n"
 "\n"
 "Runs COMMAND confined by Landlock and seccomp.  By default it may read,\n"
@@ -27,6 +30,16 @@ static const char usage[] =
 "  -t, --timeout SECS            kill the whole process tree after SECS\n"
 "      --extra-deny-syscall NAME deny a syscall with EPERM (repeatable)\n"
 "      --allow-degraded          run even if Landlock is missing or too old\n"
+"\n"
+"Pipelines and gathers: each stage starts at a word '::' and has its own\n"
+"OPTIONS (the policy flags above) before '--'.  Policy flags before the\n"
+"first '::' start every stage's policy.  JOB OPTIONS also take:\n"
+"  -t, --timeout SECS            one timeout for every stage and descendant\n"
+"      --pipefail                status of the last stage that failed\n"
+"      --stdin FILE              the first stage reads FILE (pipeline)\n"
+"A gather's sources take --as NAME; the consumer (last stage) reads the\n"
+"last source on fd 0, the others on fds 3, 4, ..., listed by name in\n"
+"$_SANDLOCK_GATHER (e.g. \"a:3,b:0\").\n"
 "\n"
 "Exit status: the command's own; 128+N if it died of signal N; 124 on\n"
 "timeout; 125 if sandlock failed; 126 if the command could not be\n"
@@ -105,6 +118,71 @@ cmd_run(int argc, char *argv[])
 	return status;
 }
 
+/* Says which stages did not run, and which others failed. */
+static void
+report(const struct sandlock_job_result *r, char *const argv[])
+{
+	size_t i;
+
+	(void)argv;
+	for (i = 0; i < r->nstages; i++) {
+		const struct sandlock_result *s = &r->stages[i];
+
+		if (s->outcome == SANDLOCK_NOT_RUN)
+			(void)fprintf(stderr, "sandlock: stage %zu: %s\n", i + 1,
+			    r->errors[i]);
+		else if (i + 1 < r->nstages && s->outcome == SANDLOCK_EXITED &&
+		    s->status != 0)
+			(void)fprintf(stderr, "sandlock: stage %zu exited with "
+			    "status %d\n", i + 1, s->status);
+		else if (i + 1 < r->nstages && s->outcome == SANDLOCK_SIGNALED &&
+		    s->status != SIGPIPE)
+			(void)fprintf(stderr, "sandlock: stage %zu killed by "
+			    "signal %d\n", i + 1, s->status);
+	}
+}
+
+static int
+cmd_job(bool gather, int argc, char *argv[])
+{
+	struct sandlock_job_result r;
+	struct sandlock_job_opts o;
+	struct sandlock_error e;
+	struct sandlock_job *j;
+	int status;
+
+	if (sandlock_job_parse_args(gather, argc, argv, &j, &o, &e) < 0) {
+		(void)fprintf(stderr, "sandlock: %s (see sandlock --help)\n",
+		    e.msg);
+		return 125;
+	}
+	if (j == NULL) {
+		(void)fputs(usage, stdout);
+		return 0;
+	}
+	o.confine_self = true;
+	if (o.stdin_fd < 0)
+		o.stdin_fd = 0;		/* the caller's, unless --stdin */
+	if ((o.cancel_fd = forward_signals()) < 0) {
+		(void)fprintf(stderr, "sandlock: pipe: %s\n", strerror(errno));
+		sandlock_job_free(j);
+		return 125;
+	}
+	if (sandlock_job_run(j, &o, &r, &e) < 0) {
+		(void)fprintf(stderr, "sandlock: %s\n", e.msg);
+		status = 125;
+	} else {
+		report(&r, argv);
+		if (r.status.outcome == SANDLOCK_TIMEOUT)
+			(void)fprintf(stderr, "sandlock: timeout: killed every "
+			    "stage and every process they started\n");
+		status = sandlock_exit_status(&r.status);
+		sandlock_job_result_free(&r);
+	}
+	sandlock_job_free(j);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -114,6 +192,8 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "pipeline") == 0 || strcmp(argv[1], "gather") == 0)
+		return cmd_job(argv[1][0] == 'g', argc - 2, argv + 2);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		(void)printf("sandlock %s\n", sandlock_version());
 		return 0;

@@ -85,10 +85,43 @@ plan_rule(struct plan *pl, const char *path, uint64_t access,
 	return 0;
 }
 
+/*
+ * Devices every stage gets, as shells and most programs assume them: data
+ * sinks and sources that reach nothing else.  One absent here is skipped
+ * (that only narrows the sandbox).
+ */
+static const struct {
+	const char *path;
+	uint64_t access;
+} default_devs[] = {
+	{ "/dev/null", SL_LL_FS_READ_FILE | SL_LL_FS_WRITE_FILE },
+	{ "/dev/zero", SL_LL_FS_READ_FILE | SL_LL_FS_WRITE_FILE },
+	{ "/dev/full", SL_LL_FS_READ_FILE | SL_LL_FS_WRITE_FILE },
+	{ "/dev/random", SL_LL_FS_READ_FILE },
+	{ "/dev/urandom", SL_LL_FS_READ_FILE },
+};
+
+static void
+plan_devs(struct plan *pl)
+{
+	struct plan_rule *r;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < SL_NITEMS(default_devs); i++) {
+		if ((fd = open(default_devs[i].path, O_PATH | O_CLOEXEC)) < 0)
+			continue;
+		r = &pl->rules[pl->nrules++];
+		r->fd = fd;
+		r->access = default_devs[i].access;
+		r->real = NULL;
+	}
+}
+
 static int
 plan_rules(const struct pol *p, struct plan *pl, struct sandlock_error *e)
 {
-	size_t i, n = p->fs_read.n + p->fs_write.n;
+	size_t i, n = p->fs_read.n + p->fs_write.n + SL_NITEMS(default_devs);
 
 	if ((pl->rules = calloc(n + 1, sizeof(*pl->rules))) == NULL)
 		return sl_err(e, ENOMEM, "out of memory");
@@ -100,6 +133,7 @@ plan_rules(const struct pol *p, struct plan *pl, struct sandlock_error *e)
 		if (plan_rule(pl, p->fs_write.v[i], SL_LL_FS_WRITE_SET, "-w",
 		    e) < 0)
 			return -1;
+	plan_devs(pl);
 	return 0;
 }
 
@@ -178,8 +212,8 @@ plan_file(struct plan *pl, const char *cmd, struct sandlock_result *r,
 }
 
 int
-plan_build(const struct pol *p, char *const argv[], struct plan *pl,
-    struct sandlock_result *r, struct sandlock_error *e)
+plan_build(const struct pol *p, char *const argv[], const char *extra_env,
+    struct plan *pl, struct sandlock_result *r, struct sandlock_error *e)
 {
 	const char *cwd = p->cwd != NULL ? p->cwd : ".";
 
@@ -192,6 +226,8 @@ plan_build(const struct pol *p, char *const argv[], struct plan *pl,
 		return sl_err(e, EINVAL, "empty command");
 	if (plan_env(p, pl, e) < 0 || plan_rules(p, pl, e) < 0)
 		return -1;
+	if (extra_env != NULL && env_set(&pl->env, extra_env) < 0)
+		return sl_err(e, ENOMEM, "out of memory");
 	if ((pl->cwd_fd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return sl_err(e, errno, "%s: %s (the working directory%s)", cwd,
 		    strerror(errno), p->cwd != NULL ? ", given to --cwd" : "");

@@ -21,11 +21,13 @@ struct plan {
 };
 
 /*
- * Fills *pl for running argv under p.  On failure sets r (NOT_RUN, 125 or
- * 127) and e; the caller frees *pl with plan_free() in every case.
+ * Fills *pl for running argv under p; extra_env ("K=V" or NULL) is set
+ * last, whatever the policy says.  On failure sets r (NOT_RUN, 125 or 127)
+ * and e; the caller frees *pl with plan_free() in every case.
  */
-int	plan_build(const struct pol *p, char *const argv[], struct plan *pl,
-	    struct sandlock_result *r, struct sandlock_error *e);
+int	plan_build(const struct pol *p, char *const argv[],
+	    const char *extra_env, struct plan *pl, struct sandlock_result *r,
+	    struct sandlock_error *e);
 void	plan_free(struct plan *pl);
 
 #endif

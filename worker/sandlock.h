@@ -92,6 +92,94 @@ int	sandlock_run(const struct sandlock_policy *p, char *const argv[],
 	    const struct sandlock_run_opts *o, struct sandlock_result *r,
 	    struct sandlock_error *e);
 
+/*
+ * Stages, pipelines and gathers.  A stage is a command bound to a policy;
+ * each stage of a job runs concurrently in its own sandbox, all from one
+ * broker, joined only by kernel pipes the planner never reads.
+ *
+ * Pipeline: stage i's stdout is stage i+1's stdin; the first stage reads
+ * opts.stdin_fd; intermediate stages' stderr is opts.stderr_fd; the last
+ * stage's stdout and stderr are opts.stdout_fd/stderr_fd, or captured.
+ * Gather: named sources, each writing into its own pipe, and a consumer
+ * that reads the last source on fd 0 and the others on fds 3, 4, ... in
+ * the order added, and finds them by name in _SANDLOCK_GATHER
+ * ("name:fd,name:fd,...", set even with clean_env; see sandlock_gather_fd).
+ * Sources read /dev/null and write errors to opts.stderr_fd.
+ */
+struct sandlock_stage;
+struct sandlock_job;
+
+/* Copies p and argv (argv[0] non-empty); NULL with errno on error. */
+struct sandlock_stage *sandlock_stage_new(const struct sandlock_policy *p,
+	    char *const argv[]);
+void	sandlock_stage_free(struct sandlock_stage *st);
+
+struct sandlock_job *sandlock_pipeline_new(void);
+struct sandlock_job *sandlock_gather_new(void);
+void	sandlock_job_free(struct sandlock_job *j);
+/* Appends a pipeline stage; takes st, even on error (EINVAL: a gather). */
+int	sandlock_pipeline_add(struct sandlock_job *j, struct sandlock_stage *st,
+	    struct sandlock_error *e);
+/* Adds a gather source under name ([A-Za-z0-9_.-]{1,64}, unique); takes st. */
+int	sandlock_gather_add_source(struct sandlock_job *j, const char *name,
+	    struct sandlock_stage *st, struct sandlock_error *e);
+/* Sets the consumer (once); takes st. */
+int	sandlock_gather_set_consumer(struct sandlock_job *j,
+	    struct sandlock_stage *st, struct sandlock_error *e);
+
+struct sandlock_job_opts {
+	uint64_t timeout_ms;	/* whole job, every stage's tree; 0: none */
+	bool pipefail;		/* status: last non-zero stage, as bash */
+	bool capture;		/* collect the last stage's stdout/stderr */
+	int stdin_fd;		/* first pipeline stage's stdin; -1: /dev/null */
+	int stdout_fd;		/* last stage's, unless capture; -1: ours */
+	int stderr_fd;		/* every stage's, unless captured; -1: ours */
+	int cancel_fd;		/* as in sandlock_run_opts */
+	bool confine_self;	/* as in sandlock_run_opts */
+};
+
+void	sandlock_job_opts_init(struct sandlock_job_opts *o);
+
+struct sandlock_job_result {
+	struct sandlock_result status;	/* the job's (last stage, pipefail) */
+	struct sandlock_result *stages;	/* one per stage, in order */
+	char (*errors)[256];		/* per stage: why it did not run */
+	size_t nstages;
+	char *out, *err;		/* captured, NUL-terminated, or NULL */
+	size_t outlen, errlen;
+};
+
+/*
+ * Runs a pipeline (2 stages or more) or a gather (1 source or more and a
+ * consumer) and waits for every stage.  Nothing starts if any stage's
+ * policy is invalid.  A stage that cannot be executed is reported as
+ * NOT_RUN (126/127) while the others run, as in a shell.  Returns 0 when
+ * the job ran (*r filled; free with sandlock_job_result_free()), -1 with
+ * errno and *e when it did not (r->status is NOT_RUN 125).
+ */
+int	sandlock_job_run(struct sandlock_job *j,
+	    const struct sandlock_job_opts *o, struct sandlock_job_result *r,
+	    struct sandlock_error *e);
+void	sandlock_job_result_free(struct sandlock_job_result *r);
+
+/*
+ * Parses `sandlock pipeline` (gather false) or `sandlock gather` arguments
+ * (the words after the verb) into a new job *jp and its options *o (which
+ * it initialises; --stdin FILE is opened into o->stdin_fd, which the caller
+ * closes).  *jp is NULL when --help was asked.  Nothing is opened or
+ * created on error.
+ */
+int	sandlock_job_parse_args(bool gather, int argc, char *const argv[],
+	    struct sandlock_job **jp, struct sandlock_job_opts *o,
+	    struct sandlock_error *e);
+
+/*
+ * For a gather consumer: the fd on which source name arrives, from
+ * _SANDLOCK_GATHER; -1 with ENOENT if there is no such source, EINVAL if
+ * the variable is malformed.
+ */
+int	sandlock_gather_fd(const char *name);
+
 /* The CLI's exit status for a result: code, 128+signal, 124, 125-127. */
 int	sandlock_exit_status(const struct sandlock_result *r);
 

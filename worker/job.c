@@ -1,0 +1,478 @@
+/*
+ * job.c: see job.h.  The planner never reads data between stages: it only
+ * holds the fds until the broker has them, then closes its copies so that
+ * end-of-file travels from stage to stage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "brkclient.h"
+#include "compat/landlock.h"
+#include "job.h"
+#include "util.h"
+
+#define GRACE_MS	5000	/* for the broker to report killed stages */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+struct jrun {
+	struct jstage *st;
+	size_t n;
+	const struct sandlock_job_opts *o;
+	struct brk b;
+	int cap[2];
+	struct buf out[2];
+	size_t running;
+	bool timed_out;
+};
+
+static const char *const step_names[SL_STEP_END] = {
+	[SL_STEP_NONE] = "none", [SL_STEP_FORK] = "fork",
+	[SL_STEP_FDS] = "fd setup", [SL_STEP_SESSION] = "new session",
+	[SL_STEP_PDEATHSIG] = "parent-death signal",
+	[SL_STEP_CWD] = "working directory",
+	[SL_STEP_CAPS] = "dropping capabilities",
+	[SL_STEP_NNP] = "no_new_privs",
+	[SL_STEP_LANDLOCK_ABI] = "Landlock ABI",
+	[SL_STEP_LANDLOCK] = "Landlock", [SL_STEP_SECCOMP] = "seccomp",
+	[SL_STEP_EXEC] = "execve",
+};
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+close_fds(struct jstage *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nfds; i++)
+		sl_closep(&s->fds[i]);
+}
+
+void
+job_stages_free(struct jstage *st, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		close_fds(&st[i]);
+		plan_free(&st[i].plan);
+		free(st[i].extra_env);
+		st[i].extra_env = NULL;
+	}
+}
+
+static void
+not_run(struct jstage *s, int status, int err, const char *msg)
+{
+	size_t len = strnlen(msg, sizeof(s->errmsg) - 1);
+
+	s->runnable = false;
+	s->res.outcome = SANDLOCK_NOT_RUN;
+	s->res.status = status;
+	s->res.err = err;
+	memcpy(s->errmsg, msg, len);	/* truncated to one line's room */
+	s->errmsg[len] = '\0';
+}
+
+/* Plans every stage before anything starts. */
+static int
+plan_all(struct jrun *j, struct sandlock_error *e)
+{
+	struct sandlock_error se;
+	struct jstage *s;
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		s = &j->st[i];
+		s->runnable = true;
+		if (plan_build(s->pol, s->argv, s->extra_env, &s->plan, &s->res,
+		    &se) == 0)
+			continue;
+		if (s->res.status != 127)
+			return j->n == 1 ? sl_err(e, errno, "%s", se.msg) :
+			    sl_err(e, errno, "stage %zu (%s): %s", i + 1,
+			    s->argv[0], se.msg);
+		not_run(s, 127, ENOENT, se.msg);
+	}
+	return 0;
+}
+
+/* What the kernel's Landlock lacks, for the degraded warning. */
+static const char *
+ll_missing(int abi)
+{
+	if (abi <= 0)
+		return "all filesystem, network and IPC rules";
+	if (abi < 3)
+		return "truncate, TCP, device ioctl, IPC and signal scoping";
+	if (abi < 4)
+		return "TCP, device ioctl, IPC and signal scoping";
+	if (abi < 5)
+		return "device ioctl, IPC and signal scoping";
+	return "IPC and signal scoping";
+}
+
+static int
+check_abi(struct jrun *j, struct sandlock_error *e)
+{
+	int abi = j->b.ll_abi;
+	size_t i;
+
+	if (abi >= SL_LL_ABI_REQUIRED)
+		return 0;
+	for (i = 0; i < j->n; i++)
+		if (!j->st[i].pol->allow_degraded)
+			return sl_err(e, EOPNOTSUPP, "this kernel's Landlock "
+			    "ABI is %d (%s); sandlock needs ABI %d (Linux 6.12 "
+			    "or later) to enforce its policy: upgrade the "
+			    "kernel, or pass --allow-degraded to run without "
+			    "%s", abi, abi > 0 ? "Landlock present" :
+			    "Landlock absent or disabled", SL_LL_ABI_REQUIRED,
+			    ll_missing(abi));
+	(void)fprintf(stderr, "sandlock: warning: Landlock ABI %d: not "
+	    "enforced: %s\n", abi, ll_missing(abi));
+	return 0;
+}
+
+static int
+send_stage(struct brk *b, uint32_t idx, struct jstage *s,
+    struct m_exec_ans *ans)
+{
+	const struct plan *pl = &s->plan;
+	size_t i, argc = 0;
+
+	while (s->argv[argc] != NULL)
+		argc++;
+	if (brk_stage_begin(b, idx) < 0)
+		return -1;
+	for (i = 0; i < pl->nrules; i++)
+		if (brk_stage_path(b, idx, pl->rules[i].fd,
+		    pl->rules[i].access) < 0)
+			return -1;
+	for (i = 0; i < s->nfds; i++)
+		if (brk_stage_fd(b, idx, (uint32_t)i, s->fds[i]) < 0)
+			return -1;
+	if (brk_stage_strs(b, idx, SL_STR_FILE, &pl->file, 1) < 0 ||
+	    brk_stage_strs(b, idx, SL_STR_ARGV, s->argv, argc) < 0 ||
+	    brk_stage_strs(b, idx, SL_STR_ENV, pl->env.v, pl->env.n) < 0)
+		return -1;
+	return brk_stage_exec(b, idx, s->pol->allow_degraded ?
+	    SL_EXEC_DEGRADED : 0, s->pol->deny, (uint32_t)s->pol->ndeny,
+	    pl->cwd_fd, ans);
+}
+
+static void
+exec_failed(struct jstage *s, const struct m_exec_ans *ans)
+{
+	const char *step = ans->step < SL_STEP_END ? step_names[ans->step] :
+	    "an unknown step";
+	char msg[512];
+
+	if (ans->step == SL_STEP_EXEC && ans->err == ENOENT) {
+		(void)snprintf(msg, sizeof(msg), "%s: no such file or "
+		    "directory", s->plan.file);
+		not_run(s, 127, ENOENT, msg);
+	} else if (ans->step == SL_STEP_EXEC) {
+		(void)snprintf(msg, sizeof(msg), "%s: cannot execute inside "
+		    "the sandbox: %s%s", s->plan.file, strerror(ans->err),
+		    ans->err == EACCES ? " (is it beneath a -r rule?)" : "");
+		not_run(s, 126, ans->err, msg);
+	} else {
+		(void)snprintf(msg, sizeof(msg), "stage setup failed at %s: %s",
+		    step, strerror(ans->err));
+		not_run(s, 125, ans->err, msg);
+	}
+}
+
+/* Sends every runnable stage; closes each stage's fds once sent. */
+static int
+start_all(struct jrun *j, struct sandlock_error *e)
+{
+	struct m_exec_ans ans;
+	struct jstage *s;
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		s = &j->st[i];
+		if (s->runnable) {
+			if (send_stage(&j->b, (uint32_t)i, s, &ans) < 0) {
+				close_fds(s);
+				return sl_err(e, errno, "the broker refused "
+				    "stage %zu: %s", i + 1, strerror(errno));
+			}
+			if (ans.err != 0)
+				exec_failed(s, &ans);
+			else {
+				s->running = true;
+				s->pgid = (pid_t)ans.pid;
+				j->running++;
+			}
+		}
+		close_fds(s);
+	}
+	return 0;
+}
+
+static void
+set_status(struct jstage *s, int ws, bool timed_out)
+{
+	s->running = false;
+	s->res.err = 0;
+	if (timed_out) {
+		s->res.outcome = SANDLOCK_TIMEOUT;
+		s->res.status = 0;
+	} else if (WIFSIGNALED(ws)) {
+		s->res.outcome = SANDLOCK_SIGNALED;
+		s->res.status = WTERMSIG(ws);
+	} else {
+		s->res.outcome = SANDLOCK_EXITED;
+		s->res.status = WEXITSTATUS(ws);
+	}
+}
+
+static void
+signal_all(struct jrun *j, int sig)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->st[i].running)
+			(void)brk_stage_kill(&j->b, (uint32_t)i, sig);
+}
+
+/* Nothing of a stage may outlive a broker that died or hangs. */
+static int
+broker_lost(struct jrun *j, struct sandlock_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->st[i].running) {
+			(void)killpg(j->st[i].pgid, SIGKILL);
+			j->st[i].running = false;
+			not_run(&j->st[i], 125, EPIPE, "the broker died");
+		}
+	if (j->b.pid > 0)
+		(void)kill(j->b.pid, SIGKILL);
+	return sl_err(e, EPIPE, "the broker died or stopped answering; "
+	    "killed the sandbox");
+}
+
+static int
+on_exit_msg(struct jrun *j)
+{
+	struct m_exit ex;
+
+	if (brk_recv_exit(&j->b, &ex) != 1 || ex.stage >= j->n ||
+	    !j->st[ex.stage].running)
+		return -1;
+	set_status(&j->st[ex.stage], ex.wstatus, j->timed_out);
+	j->running--;
+	return 0;
+}
+
+static void
+drain(struct jrun *j, int k)
+{
+	struct buf *b = &j->out[k];
+	ssize_t n;
+	char *p;
+
+	if (b->cap - b->len < 65536 + 1) {
+		size_t cap = b->cap ? b->cap * 2 : 131072;
+
+		if ((p = realloc(b->p, cap)) == NULL) {
+			sl_closep(&j->cap[k]);	/* out of memory: stop reading */
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	n = read(j->cap[k], b->p + b->len, 65536);
+	if (n > 0)
+		b->len += (size_t)n;
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+		sl_closep(&j->cap[k]);
+}
+
+static int
+wait_all(struct jrun *j, struct sandlock_error *e)
+{
+	const struct sandlock_job_opts *o = j->o;
+	int64_t deadline = o->timeout_ms ? now_ms() + (int64_t)o->timeout_ms : 0;
+	struct pollfd pfd[4];
+	int n, sig, k;
+
+	while (j->running > 0 || j->cap[0] >= 0 || j->cap[1] >= 0) {
+		int wait_ms = -1;
+
+		if (j->b.npending > 0) {
+			if (on_exit_msg(j) < 0)
+				return broker_lost(j, e);
+			continue;
+		}
+		if (deadline != 0)
+			wait_ms = deadline > now_ms() ?
+			    (int)(deadline - now_ms()) : 0;
+		pfd[0].fd = j->running > 0 ? j->b.sock : -1;
+		pfd[1].fd = o->cancel_fd;
+		pfd[2].fd = j->cap[0];
+		pfd[3].fd = j->cap[1];
+		for (k = 0; k < 4; k++)
+			pfd[k].events = POLLIN;
+		if ((n = poll(pfd, 4, wait_ms)) < 0 && errno != EINTR)
+			return broker_lost(j, e);
+		if (n == 0 && (j->timed_out || j->running == 0))
+			return j->running > 0 ? broker_lost(j, e) : 0;
+		if (n == 0) {
+			j->timed_out = true;
+			signal_all(j, SIGKILL);
+			deadline = now_ms() + GRACE_MS;
+			continue;
+		}
+		if ((pfd[1].revents & POLLIN) &&
+		    read(o->cancel_fd, &sig, sizeof(sig)) == sizeof(sig) &&
+		    sig > 0 && sig < 65)
+			signal_all(j, sig);
+		for (k = 0; k < 2; k++)
+			if (pfd[2 + k].revents != 0)
+				drain(j, k);
+		if (pfd[0].revents != 0 && on_exit_msg(j) < 0)
+			return broker_lost(j, e);
+	}
+	return 0;
+}
+
+/* The job's status: the last stage's, or with pipefail the last failure. */
+static void
+job_status(struct jrun *j, struct sandlock_result *r)
+{
+	size_t i;
+
+	*r = j->st[j->n - 1].res;
+	if (j->timed_out) {
+		r->outcome = SANDLOCK_TIMEOUT;
+		r->status = 0;
+		r->err = 0;
+		return;
+	}
+	if (!j->o->pipefail)
+		return;
+	for (i = j->n; i-- > 0; ) {
+		const struct sandlock_result *s = &j->st[i].res;
+
+		if (s->outcome != SANDLOCK_EXITED || s->status != 0) {
+			*r = *s;
+			return;
+		}
+	}
+}
+
+static int
+fill_result(struct jrun *j, struct sandlock_job_result *out)
+{
+	size_t i, k;
+
+	out->nstages = j->n;
+	out->stages = calloc(j->n, sizeof(*out->stages));
+	out->errors = calloc(j->n, sizeof(*out->errors));
+	if (out->stages == NULL || out->errors == NULL)
+		return -1;
+	for (i = 0; i < j->n; i++) {
+		out->stages[i] = j->st[i].res;
+		memcpy(out->errors[i], j->st[i].errmsg, sizeof(out->errors[i]));
+	}
+	job_status(j, &out->status);
+	for (k = 0; k < 2; k++) {
+		struct buf *b = &j->out[k];
+
+		if (!j->o->capture)
+			continue;
+		if (b->p == NULL && (b->p = malloc(1)) == NULL)
+			return -1;
+		b->p[b->len] = '\0';
+		if (k == 0) {
+			out->out = b->p;
+			out->outlen = b->len;
+		} else {
+			out->err = b->p;
+			out->errlen = b->len;
+		}
+		b->p = NULL;
+	}
+	return 0;
+}
+
+int
+job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
+    int cap[2], struct sandlock_job_result *out, struct sandlock_error *e)
+{
+	struct jrun j;
+	const char *bpath;
+	int rc = -1, saved;
+
+	memset(&j, 0, sizeof(j));
+	j.st = st;
+	j.n = n;
+	j.o = o;
+	j.b.sock = -1;
+	j.cap[0] = cap[0];
+	j.cap[1] = cap[1];
+	memset(out, 0, sizeof(*out));
+	out->status.outcome = SANDLOCK_NOT_RUN;
+	out->status.status = 125;
+	if (plan_all(&j, e) < 0)
+		goto done;
+	if (brk_start(&j.b, &bpath) < 0) {
+		(void)sl_err(e, errno, "unable to start the broker %s: %s (is "
+		    "sandlock installed completely?)", bpath, strerror(errno));
+		goto done;
+	}
+	if (check_abi(&j, e) < 0)
+		goto done;
+	if (o->confine_self && plan_confine_self(j.b.ll_abi) < 0) {
+		(void)sl_err(e, errno, "unable to confine the planner: %s",
+		    strerror(errno));
+		goto done;
+	}
+	if (start_all(&j, e) < 0) {
+		(void)broker_lost(&j, NULL);
+		goto done;
+	}
+	if (wait_all(&j, e) < 0)
+		goto done;
+	if (fill_result(&j, out) < 0) {
+		sandlock_job_result_free(out);
+		(void)sl_err(e, ENOMEM, "out of memory");
+	} else
+		rc = 0;
+done:
+	saved = errno != 0 ? errno : EIO;
+	brk_stop(&j.b);
+	sl_closep(&j.cap[0]);
+	sl_closep(&j.cap[1]);
+	free(j.out[0].p);
+	free(j.out[1].p);
+	job_stages_free(st, n);
+	errno = rc < 0 ? saved : 0;
+	return rc;
+}
