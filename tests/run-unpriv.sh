@@ -20,7 +20,9 @@ cp "$build/sandlock" "$build/sandlock-broker" "$build/probe" \
     "$build/nolandlock" "$dir/"
 mkdir "$dir/tests"
 cp "$build/tests/sandbox" "$dir/tests/"
+cp "$build/test-pipeline" "$dir/"
 chmod -R a+rX "$dir"
 echo "run-unpriv: black-box suite as $user (uid $(id -u $user))"
 cd /tmp
 runuser -u "$user" -- env SL_BUILD="$dir" "$dir/tests/sandbox" "$@"
+runuser -u "$user" -- env SL_BUILD="$dir" "$dir/test-pipeline" "$@"

@@ -23,7 +23,7 @@ static const char usage[] =
 "write and execute nothing, and has no network.\n"
 "\n"
 "  -r, --fs-read PATH            read and execute beneath PATH (repeatable)\n"
-"  -w, --fs-write PATH           read, write, create, remove beneath PATH\n"
+"  -w, --fs-write PATH           also write, create, remove beneath PATH\n"
 "      --clean-env               start from an empty environment\n"
 "      --env KEY=VALUE           set a variable (repeatable)\n"
 "      --cwd DIR                 working directory (default: the current)\n"

@@ -68,16 +68,27 @@ plan_env(const struct pol *p, struct plan *pl, struct sandlock_error *e)
 	return 0;
 }
 
+/* strerror() with a lower-case first letter, for "path: reason" lines. */
+static const char *
+lc_strerror(int err, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
 static int
 plan_rule(struct plan *pl, const char *path, uint64_t access,
     const char *flag, struct sandlock_error *e)
 {
 	struct plan_rule *r;
+	char buf[128];
 	int fd;
 
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return sl_err(e, errno, "%s: %s (given to %s)", path,
-		    strerror(errno), flag);
+		    lc_strerror(errno, buf, sizeof(buf)), flag);
 	r = &pl->rules[pl->nrules++];
 	r->fd = fd;
 	r->access = access;
@@ -216,6 +227,7 @@ plan_build(const struct pol *p, char *const argv[], const char *extra_env,
     struct plan *pl, struct sandlock_result *r, struct sandlock_error *e)
 {
 	const char *cwd = p->cwd != NULL ? p->cwd : ".";
+	char buf[128];
 
 	memset(pl, 0, sizeof(*pl));
 	pl->cwd_fd = -1;
@@ -230,7 +242,8 @@ plan_build(const struct pol *p, char *const argv[], const char *extra_env,
 		return sl_err(e, ENOMEM, "out of memory");
 	if ((pl->cwd_fd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return sl_err(e, errno, "%s: %s (the working directory%s)", cwd,
-		    strerror(errno), p->cwd != NULL ? ", given to --cwd" : "");
+		    lc_strerror(errno, buf, sizeof(buf)),
+		    p->cwd != NULL ? ", given to --cwd" : "");
 	if (plan_file(pl, argv[0], r, e) < 0) {
 		if (errno == ENOMEM)
 			return sl_err(e, ENOMEM, "out of memory");

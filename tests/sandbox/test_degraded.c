@@ -7,6 +7,7 @@
 #include <criterion/new/assert.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "th.h"
 
