@@ -119,6 +119,13 @@ brk_reap(struct stage *st)
 	}
 }
 
+static void
+reserved(uint32_t v, const char *msg)
+{
+	if (v != 0)
+		brk_violation("reserved field set in %s", msg);
+}
+
 static struct stage *
 get_stage(uint32_t idx, enum stage_state want)
 {
@@ -138,7 +145,8 @@ h_hello(struct msg *m)
 	struct m_hello_ans ans;
 
 	memcpy(&req, m->body, sizeof(req));
-	if (req.version != SL_PROTO_VERSION || req.zero != 0)
+	reserved(req.zero, "HELLO");
+	if (req.version != SL_PROTO_VERSION)
 		brk_violation("protocol version %u, expected %u", req.version,
 		    SL_PROTO_VERSION);
 	memset(&ans, 0, sizeof(ans));
@@ -160,8 +168,7 @@ h_begin(struct msg *m)
 	struct stage *st;
 
 	memcpy(&req, m->body, sizeof(req));
-	if (req.zero != 0)
-		brk_violation("reserved field set in BEGIN");
+	reserved(req.zero, "BEGIN");
 	st = get_stage(req.stage, STAGE_FREE);
 	stage_init(st);
 	st->state = STAGE_BUILD;
@@ -186,8 +193,8 @@ h_path(struct msg *m)
 
 	memcpy(&req, m->body, sizeof(req));
 	st = get_stage(req.stage, STAGE_BUILD);
-	if (req.zero != 0 || req.access == 0 ||
-	    (req.access & ~SL_LL_FS_ABI5) != 0)
+	reserved(req.zero, "PATH");
+	if (req.access == 0 || (req.access & ~SL_LL_FS_ABI5) != 0)
 		brk_violation("bad access mask %#llx in PATH",
 		    (unsigned long long)req.access);
 	if ((fl = fcntl(m->fds[0], F_GETFL)) < 0 || !(fl & O_PATH) ||
@@ -229,12 +236,14 @@ h_fd(struct msg *m)
 	st->fds[req.target] = msg_take_fd(m, 0);
 }
 
+/* Appends to a NULL-terminated vector, doubling at each power of two. */
 static void
 push_str(char ***vec, uint32_t *n, char *s)
 {
-	char **v;
+	char **v = *vec;
 
-	if ((v = reallocarray(*vec, (size_t)*n + 2, sizeof(*v))) == NULL)
+	if ((*n & (*n - 1)) == 0 && (v = reallocarray(v, 2 * (size_t)*n + 2,
+	    sizeof(*v))) == NULL)
 		brk_violation("out of memory");
 	v[(*n)++] = s;
 	v[*n] = NULL;
@@ -254,7 +263,8 @@ h_strs(struct msg *m)
 	rd_init(&r, m->body, m->bodylen);
 	(void)rd_bytes(&r, &req, sizeof(req));
 	st = get_stage(req.stage, STAGE_BUILD);
-	if (req.zero != 0 || req.kind < SL_STR_FILE || req.kind > SL_STR_ENV)
+	reserved(req.zero, "STRS");
+	if (req.kind < SL_STR_FILE || req.kind > SL_STR_ENV)
 		brk_violation("bad STRS kind %u", req.kind);
 	if (req.kind == SL_STR_FILE && (req.count != 1 || st->file != NULL))
 		brk_violation("STRS FILE needs exactly one string, once");
@@ -297,7 +307,8 @@ h_exec(struct msg *m)
 
 	memcpy(&req, m->body, sizeof(req));
 	st = get_stage(req.stage, STAGE_BUILD);
-	if (req.zero != 0 || (req.flags & ~SL_EXEC_FLAGS) != 0)
+	reserved(req.zero, "EXEC");
+	if ((req.flags & ~SL_EXEC_FLAGS) != 0)
 		brk_violation("unknown EXEC flags %#x", req.flags);
 	if (req.ndeny > SL_MAX_DENY ||
 	    m->bodylen != sizeof(req) + 4 * req.ndeny)

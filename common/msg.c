@@ -1,5 +1,6 @@
 /* msg.c: message framing and body codecs; see msg.h. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -122,8 +123,13 @@ msg_recv(int sock, struct msg *m)
 		return -1;
 	if (msg_collect_fds(&mh, m) < 0)
 		err = EPROTO;
-	if (n == 0 && m->nfds == 0 && err == 0)
-		return 0;
+	if (n == 0 && m->nfds == 0 && err == 0) {
+		/* 0 is also an empty datagram: EOF only once the peer hung up. */
+		struct pollfd p = { sock, POLLIN | POLLRDHUP, 0 };
+
+		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP)))
+			return 0;
+	}
 	if (mh.msg_flags & MSG_TRUNC)
 		err = EMSGSIZE;
 	else if (mh.msg_flags & MSG_CTRUNC)
@@ -232,41 +238,4 @@ rd_end(const struct rd *r)
 		return -1;
 	}
 	return 0;
-}
-
-void
-wb_init(struct wb *w)
-{
-	w->len = 0;
-}
-
-int
-wb_bytes(struct wb *w, const void *p, size_t len)
-{
-	if (len > sizeof(w->buf) - w->len) {
-		errno = E2BIG;
-		return -1;
-	}
-	memcpy(w->buf + w->len, p, len);
-	w->len += len;
-	return 0;
-}
-
-int
-wb_u32(struct wb *w, uint32_t v)
-{
-	return wb_bytes(w, &v, sizeof(v));
-}
-
-int
-wb_cstring(struct wb *w, const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len > SL_MAX_STRLEN || len + 4 > sizeof(w->buf) - w->len) {
-		errno = E2BIG;
-		return -1;
-	}
-	(void)wb_u32(w, (uint32_t)len);
-	return wb_bytes(w, s, len);
 }

@@ -60,15 +60,4 @@ int	rd_cstring(struct rd *r, char **out, size_t maxlen);
 /* EBADMSG unless every byte was read. */
 int	rd_end(const struct rd *r);
 
-/* Writer of a body, bounded by MSG_BODY_MAX (E2BIG past it). */
-struct wb {
-	uint8_t buf[MSG_BODY_MAX];
-	size_t len;
-};
-
-void	wb_init(struct wb *w);
-int	wb_bytes(struct wb *w, const void *p, size_t len);
-int	wb_u32(struct wb *w, uint32_t v);
-int	wb_cstring(struct wb *w, const char *s);
-
 #endif

@@ -209,8 +209,8 @@ pol_parse_run(struct pol *p, int argc, char *const argv[], int *cmd,
 
 	*cmd = -1;
 	if (pol_parse_flags(p, NULL, POL_CTX_RUN, argc, argv, &stop, d) < 0) {
-		if (errno == EINVAL && strncmp(d->msg, "expected '--' before "
-		    "the command", 30) == 0)
+		if (d != NULL && errno == EINVAL && strcmp(d->msg,
+		    "expected '--' before the command") == 0)
 			(void)pol_fail(d, EINVAL, "no command: put it after "
 			    "'--'");
 		return -1;

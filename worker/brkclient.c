@@ -12,6 +12,7 @@
 
 #include "brkclient.h"
 #include "msg.h"
+#include "wbuf.h"
 #include "util.h"
 
 static struct msg rmsg;

@@ -42,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
@@ -1295,6 +1296,43 @@ static int op_socket(int argc, char **argv)
 	return print_rc(socket(domain, type, proto));
 }
 
+static int unix_addr(const char *path, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path))
+		return -1;
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+/* connect-unix PATH: connect a stream socket to a pathname socket. */
+static int op_connect_unix(UNUSED int argc, char **argv)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (unix_addr(argv[0], &sun) < 0)
+		return usage_error("path too long", argv[0]);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	return print_rc(connect(fd, (struct sockaddr *)&sun, sizeof(sun)));
+}
+
+/* sendto-unix PATH: send one datagram to a pathname datagram socket. */
+static int op_sendto_unix(UNUSED int argc, char **argv)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	if (unix_addr(argv[0], &sun) < 0)
+		return usage_error("path too long", argv[0]);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	return print_rc(sendto(fd, "x", 1, 0, (struct sockaddr *)&sun,
+	    sizeof(sun)) < 0 ? -1 : 0);
+}
+
 static int op_connect_tcp(UNUSED int argc, char **argv)
 {
 	struct sockaddr_storage ss;
@@ -1637,6 +1675,8 @@ static const struct op ops[] = {
 	{ "ioctl-raw", op_ioctl_raw, 2, "FD CMDHEX" },
 	{ "socket", op_socket, 2, "DOMAIN TYPE [PROTO]" },
 	{ "connect-tcp", op_connect_tcp, 2, "IP PORT" },
+	{ "connect-unix", op_connect_unix, 1, "PATH" },
+	{ "sendto-unix", op_sendto_unix, 1, "PATH" },
 	{ "kill", op_kill, 2, "PID SIG" },
 	{ "signal-parent", op_signal_parent, 1, "SIG" },
 	{ "sleep", op_sleep, 1, "SECS" },
