@@ -11,25 +11,13 @@
 
 int brk_ll_abi;
 
-static uint64_t
-fs_rights(int abi)
-{
-	if (abi >= 5)
-		return SL_LL_FS_ABI5;
-	if (abi >= 3)
-		return SL_LL_FS_ABI3;
-	if (abi == 2)
-		return SL_LL_FS_ABI2;
-	return abi == 1 ? SL_LL_FS_ABI1 : 0;
-}
-
 int
 ll_ruleset_new(void)
 {
 	struct sl_ruleset_attr attr = { 0, 0, 0 };
 	size_t size = sizeof(attr);
 
-	attr.handled_access_fs = fs_rights(brk_ll_abi);
+	attr.handled_access_fs = sl_ll_fs_rights(brk_ll_abi);
 	if (brk_ll_abi >= 4)
 		attr.handled_access_net = SL_LL_NET_BIND_TCP |
 		    SL_LL_NET_CONNECT_TCP;
@@ -50,7 +38,7 @@ ll_add_path(int ruleset_fd, int fd, uint64_t access)
 
 	if (fstat(fd, &sb) < 0)
 		return -1;
-	access &= fs_rights(brk_ll_abi);
+	access &= sl_ll_fs_rights(brk_ll_abi);
 	if (!S_ISDIR(sb.st_mode))
 		access &= SL_LL_FS_FILE;
 	if (access == 0)

@@ -16,8 +16,7 @@ plan_confine_self(int abi)
 		return -1;
 	if (abi <= 0)
 		return 0;
-	attr.handled_access_fs = abi >= 5 ? SL_LL_FS_ABI5 :
-	    abi >= 3 ? SL_LL_FS_ABI3 : abi == 2 ? SL_LL_FS_ABI2 : SL_LL_FS_ABI1;
+	attr.handled_access_fs = sl_ll_fs_rights(abi);
 	if (abi >= 4)
 		attr.handled_access_net = SL_LL_NET_BIND_TCP |
 		    SL_LL_NET_CONNECT_TCP;

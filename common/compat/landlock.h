@@ -101,6 +101,19 @@ sl_ll_restrict_self(int ruleset_fd, uint32_t flags)
 	return (int)syscall(__NR_landlock_restrict_self, ruleset_fd, flags);
 }
 
+/* Every filesystem right an ABI knows. */
+static inline uint64_t
+sl_ll_fs_rights(int abi)
+{
+	if (abi >= 5)
+		return SL_LL_FS_ABI5;
+	if (abi >= 3)
+		return SL_LL_FS_ABI3;
+	if (abi == 2)
+		return SL_LL_FS_ABI2;
+	return abi == 1 ? SL_LL_FS_ABI1 : 0;
+}
+
 /* Returns the running kernel's Landlock ABI, or 0 when Landlock is absent. */
 static inline int
 sl_ll_abi(void)
