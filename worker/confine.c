@@ -1,4 +1,5 @@
 /* confine.c: the planner confines itself; see internal.h. */
+#include <fcntl.h>
 #include <sys/prctl.h>
 
 #include "compat/landlock.h"
@@ -26,5 +27,17 @@ plan_confine_self(int abi)
 		size = abi >= 4 ? 16 : 8;
 	if ((fd = sl_ll_create_ruleset(&attr, size, 0)) < 0)
 		return -1;
+#ifdef SL_SAN
+	{
+		/* Sanitizer builds only: LeakSanitizer reads /proc at exit. */
+		struct sl_path_beneath_attr pb = { SL_LL_FS_READ_FILE |
+		    SL_LL_FS_READ_DIR, open("/proc", O_PATH | O_CLOEXEC) };
+
+		if (pb.parent_fd < 0 || sl_ll_add_rule(fd, SL_LL_RULE_PATH_BENEATH,
+		    &pb, 0) < 0)
+			return -1;
+		sl_close(pb.parent_fd);
+	}
+#endif
 	return sl_ll_restrict_self(fd, 0);
 }
