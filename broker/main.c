@@ -37,8 +37,14 @@ startup(int argc)
 		die_errno("unable to close inherited fds");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("unable to set no_new_privs");
-	/* Out of the caller's session: terminal signals go to the planner. */
-	(void)setsid();
+	/*
+	 * Out of the caller's session: terminal signals go to the planner,
+	 * and stages (one process group each, all in this session) have no
+	 * controlling terminal.  One session per job also keeps the job's
+	 * stages in one scheduler autogroup, as a shell pipeline's are.
+	 */
+	if (setsid() < 0)
+		die_errno("unable to leave the caller's session");
 	(void)signal(SIGPIPE, SIG_IGN);
 	brk_ll_abi = sl_ll_abi();
 	if (sc_load_baseline() < 0)

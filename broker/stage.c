@@ -1,5 +1,6 @@
 /*
- * stage.c: fork -> dup2 fixed fds -> close the rest on exec -> new session
+ * stage.c: fork -> dup2 fixed fds -> close the rest on exec -> own process
+ * group (in the broker's session, which has no controlling terminal)
  * -> PDEATHSIG and parent re-check -> cwd -> drop capabilities -> NO_NEW_PRIVS
  * -> Landlock -> seccomp -> execve.  The child reports the first failing
  * step through a close-on-exec pipe; EOF on it means execve succeeded.
@@ -167,8 +168,8 @@ child(struct stage *st, int errfd, int cwd_fd, pid_t broker,
 	if (place_fds(st, keep, st->ruleset_fd >= 0 ? 3 : 2) < 0)
 		child_fail(errfd, SL_STEP_FDS);
 	errfd = keep[0];
-	if (setsid() < 0)
-		child_fail(errfd, SL_STEP_SESSION);
+	if (setpgid(0, 0) < 0)
+		child_fail(errfd, SL_STEP_PGRP);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		child_fail(errfd, SL_STEP_PDEATHSIG);
 	if (getppid() != broker) {

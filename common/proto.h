@@ -129,7 +129,7 @@ _Static_assert(sizeof(struct m_exec) == 16, "wire layout");
 /* Where stage setup failed (m_exec_ans.step). */
 enum sl_step {
 	SL_STEP_NONE = 0,
-	SL_STEP_FORK, SL_STEP_FDS, SL_STEP_SESSION, SL_STEP_PDEATHSIG,
+	SL_STEP_FORK, SL_STEP_FDS, SL_STEP_PGRP, SL_STEP_PDEATHSIG,
 	SL_STEP_CWD, SL_STEP_CAPS, SL_STEP_NNP, SL_STEP_LANDLOCK_ABI,
 	SL_STEP_LANDLOCK, SL_STEP_SECCOMP, SL_STEP_EXEC,
 	SL_STEP_END

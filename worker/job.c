@@ -39,7 +39,7 @@ struct jrun {
 
 static const char *const step_names[SL_STEP_END] = {
 	[SL_STEP_NONE] = "none", [SL_STEP_FORK] = "fork",
-	[SL_STEP_FDS] = "fd setup", [SL_STEP_SESSION] = "new session",
+	[SL_STEP_FDS] = "fd setup", [SL_STEP_PGRP] = "process group",
 	[SL_STEP_PDEATHSIG] = "parent-death signal",
 	[SL_STEP_CWD] = "working directory",
 	[SL_STEP_CAPS] = "dropping capabilities",

@@ -707,6 +707,29 @@ static int op_nnp(UNUSED int argc, UNUSED char **argv)
 	return print_okf("%d", r);
 }
 
+/* ctty: "ok N" with field 7 (tty_nr) of /proc/self/stat; 0 = no ctty. */
+static int op_ctty(UNUSED int argc, UNUSED char **argv)
+{
+	char buf[1024], *p;
+	int fd, i, tty;
+	ssize_t n;
+
+	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) < 0)
+		return print_err(errno);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return print_err(EIO);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return print_err(EIO);
+	for (i = 0; i < 5 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%d", &tty) != 1)
+		return print_err(EIO);
+	return print_okf("%d", tty);
+}
+
 static int op_sid(UNUSED int argc, UNUSED char **argv)
 {
 	pid_t sid = getsid(0);
@@ -1663,6 +1686,7 @@ static const struct op ops[] = {
 	{ "caps", op_caps, 0, "" },
 	{ "nnp", op_nnp, 0, "" },
 	{ "sid", op_sid, 0, "" },
+	{ "ctty", op_ctty, 0, "" },
 	{ "syscall", op_syscall, 1, "NAME" },
 	{ "nr", op_nr, 1, "N" },
 	{ "x32", op_x32, 1, "N" },

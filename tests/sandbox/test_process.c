@@ -5,6 +5,8 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <pty.h>
+#include <stdint.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -211,10 +213,37 @@ Test(inherit, command_has_own_session)
 	cr_assert(eq(int, r.code, 0), "stdout %s stderr %s", r.out, r.err);
 	cr_assert(eq(int, sscanf(r.out, "ok %d %d %d", &sid, &pgid, &pid), 3),
 	    "%s", r.out);
-	cr_assert(eq(int, sid, pid));
 	cr_assert(eq(int, pgid, pid));
 	cr_assert(ne(int, sid, (int)getsid(0)));
+	cr_assert(ne(int, pgid, (int)getpgid(0)));
 	th_run_free(&r);
+}
+
+/*
+ * The session (the broker's) has no controlling terminal, even when the
+ * caller's stdin is one: TIOCSTI and job-control signals cannot reach the
+ * caller's terminal.  Checked on a real pty that is our controlling tty.
+ */
+Test(inherit, command_has_no_controlling_terminal)
+{
+	const char *const extra[] = { "-r", "/proc", NULL };
+	char buf[256];
+	int master, st;
+	pid_t pid;
+
+	pid = forkpty(&master, NULL, NULL, NULL);
+	cr_assert(ge(int, pid, 0));
+	if (pid == 0) {
+		execv(th_sandlock(), (char *const *)(uintptr_t)sbx_argv(extra,
+		    (const char *const[]){ th_probe(), "ctty", NULL }));
+		_exit(127);
+	}
+	memset(buf, 0, sizeof(buf));
+	cr_assert(eq(int, sbx_read_line(master, buf, sizeof(buf), 10000), 0));
+	st = sbx_wait_ms(pid, 10000);
+	cr_assert(eq(str, buf, "ok 0\r\n"));
+	cr_assert(eq(int, st, 0));
+	close(master);
 }
 
 /* ---- privileges ---- */
