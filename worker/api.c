@@ -6,6 +6,7 @@
 
 #include "compat/landlock.h"
 #include "internal.h"
+#include "paths.h"
 
 int
 sl_err(struct sandlock_error *e, int err, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "brkclient.h"
+#include "paths.h"
 #include "msg.h"
 #include "wbuf.h"
 #include "util.h"
@@ -101,6 +102,8 @@ brk_start(struct brk *b, const char **path_out)
 
 	*path_out = path;
 	b->sock = -1;
+	if (access(path, X_OK) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
