@@ -13,6 +13,7 @@
 #include "policy.h"
 
 enum opt_id {
+	OPT_PROFILE, OPT_PROFILE_FILE,
 	OPT_READ, OPT_WRITE, OPT_CLEAN_ENV, OPT_ENV, OPT_CWD, OPT_TIMEOUT,
 	OPT_DENY, OPT_DEGRADED, OPT_HELP, OPT_AS, OPT_PIPEFAIL, OPT_STDIN
 };
@@ -45,6 +46,8 @@ static const struct opt opts[] = {
 	{ 0, "as", true, OPT_AS, IN_SOURCE },
 	{ 0, "pipefail", false, OPT_PIPEFAIL, IN_JOB },
 	{ 0, "stdin", true, OPT_STDIN, IN_JOB },
+	{ 'p', "profile", true, OPT_PROFILE, IN_RUN },
+	{ 0, "profile-file", true, OPT_PROFILE_FILE, IN_RUN },
 };
 
 static int
@@ -79,11 +82,29 @@ apply_job(struct pol_jobopts *jo, enum opt_id id, const char *val,
 			return -1;
 		return (jo->as = strdup(val)) == NULL ?
 		    pol_fail(d, ENOMEM, "out of memory") : 0;
+	case OPT_PROFILE: case OPT_PROFILE_FILE:
 	case OPT_READ: case OPT_WRITE: case OPT_CLEAN_ENV: case OPT_ENV:
 	case OPT_CWD: case OPT_TIMEOUT: case OPT_DENY: case OPT_DEGRADED:
 	case OPT_HELP:
 		break;
 	}
+	return 0;
+}
+
+/* -p NAME or --profile-file PATH: recorded; the caller loads it. */
+static int
+set_profile(struct pol *p, bool path, const char *val, struct pol_diag *d)
+{
+	if (p->profile != NULL)
+		return pol_fail(d, EINVAL, p->profile_is_path == path ?
+		    "%s given twice" : "-p and --profile-file are mutually "
+		    "exclusive", path ? "--profile-file" : "-p/--profile");
+	if (*val == '\0')
+		return pol_fail(d, EINVAL, "%s needs a value", path ?
+		    "--profile-file" : "-p/--profile");
+	if ((p->profile = strdup(val)) == NULL)
+		return pol_fail(d, ENOMEM, "out of memory");
+	p->profile_is_path = path;
 	return 0;
 }
 
@@ -111,6 +132,8 @@ apply(struct pol *p, struct pol_jobopts *jo, enum opt_id id,
 		p->allow_degraded = true;
 		return set_flag(&p->set, POL_SET_DEGRADED, "--allow-degraded",
 		    d);
+	case OPT_PROFILE: case OPT_PROFILE_FILE:
+		return set_profile(p, id == OPT_PROFILE_FILE, val, d);
 	case OPT_AS: case OPT_PIPEFAIL: case OPT_STDIN:
 		return apply_job(jo, id, val, d);
 	case OPT_HELP:

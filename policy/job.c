@@ -59,7 +59,11 @@ pol_copy(struct pol *dst, const struct pol *src)
 	dst->fs_read = r;
 	dst->fs_write = w;
 	dst->env = e;
-	if (src->cwd != NULL && (dst->cwd = strdup(src->cwd)) == NULL) {
+	dst->profile = NULL;
+	dst->cwd = NULL;
+	if ((src->profile != NULL && (dst->profile = strdup(src->profile)) ==
+	    NULL) ||
+	    (src->cwd != NULL && (dst->cwd = strdup(src->cwd)) == NULL)) {
 		pol_free(dst);
 		errno = ENOMEM;
 		return -1;

@@ -33,6 +33,7 @@ pol_free(struct pol *p)
 	pol_strv_free(&p->fs_read);
 	pol_strv_free(&p->fs_write);
 	pol_strv_free(&p->env);
+	free(p->profile);
 	free(p->cwd);
 	pol_init(p);
 }

@@ -43,6 +43,9 @@ struct pol {
 	uint32_t deny[SL_MAX_DENY];	/* extra denied syscalls */
 	size_t ndeny;
 	uint32_t set;			/* POL_SET_* */
+	char *profile;			/* -p NAME or --profile-file PATH, which
+					 * the caller loads; NULL: none */
+	bool profile_is_path;		/* --profile-file */
 };
 
 void	pol_init(struct pol *p);

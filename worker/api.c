@@ -44,6 +44,7 @@ sandlock_policy_free(struct sandlock_policy *p)
 {
 	if (p == NULL)
 		return;
+	pol_strv_free(&p->prog);
 	pol_free(&p->pol);
 	free(p);
 }
@@ -111,16 +112,7 @@ sandlock_policy_allow_degraded(struct sandlock_policy *p, bool on)
 	p->pol.allow_degraded = on;
 }
 
-int
-sandlock_policy_parse_args(struct sandlock_policy *p, int argc,
-    char *const argv[], int *cmd, struct sandlock_error *e)
-{
-	struct pol_diag d;
-
-	if (pol_parse_run(&p->pol, argc, argv, cmd, &d) < 0)
-		return from_diag(e, &d);
-	return 0;
-}
+/* sandlock_policy_parse_args() is in profile.c: flags may name a profile. */
 
 void
 sandlock_run_opts_init(struct sandlock_run_opts *o)

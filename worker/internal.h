@@ -7,6 +7,8 @@
 
 struct sandlock_policy {
 	struct pol pol;
+	struct pol_strv prog;	/* command of a profile's [program], or of
+				 * the command line when a profile is used */
 };
 
 /* Fills e (if any) with a formatted line; returns -1 with errno = err. */
@@ -20,5 +22,16 @@ int	sl_err(struct sandlock_error *e, int err, const char *fmt, ...)
  * kill its stages if the broker dies.
  */
 int	plan_confine_self(int abi);
+
+/* e from a diagnostic: "file:line:col: msg" (see worker/profile.c). */
+int	sl_diag_err(struct sandlock_error *e, int err, const struct pol_diag *d);
+/* Reads a regular file of at most TOML_MAX_SIZE bytes; *bufp malloc'd
+ * and NUL-terminated. */
+int	sl_read_file(const char *path, char **bufp, size_t *lenp,
+	    struct sandlock_error *e);
+/* Parses the profile file at path into prof and prog (the caller frees
+ * both, also on error). */
+int	sl_load_profile_file(const char *path, struct pol *prof,
+	    struct pol_strv *prog, struct sandlock_error *e);
 
 #endif

@@ -9,11 +9,15 @@
 #include <unistd.h>
 
 #include "sandlock.h"
+#include "cli_profile.h"
 
 static int sigpipe_w = -1;
 
 static const char usage[] =
 "usage: sandlock run [OPTIONS] -- COMMAND [ARG...]\n"
+"       sandlock run -p NAME | --profile-file FILE [OPTIONS] [-- COMMAND...]\n"
+"       sandlock pipeline --file FILE.toml | gather --file FILE.toml\n"
+"       sandlock profile list | show NAME | check FILE\n"
 "       sandlock pipeline [JOB OPTIONS] :: [OPTIONS] -- CMD [ARG...] :: ...\n"
 "       sandlock gather [JOB OPTIONS] :: --as NAME [OPTIONS] -- CMD ... ::\n"
 "                ... :: [OPTIONS] -- CONSUMER [ARG...]\n"
@@ -30,6 +34,8 @@ static const char usage[] =
 "  -t, --timeout SECS            kill the whole process tree after SECS\n"
 "      --extra-deny-syscall NAME deny a syscall with EPERM (repeatable)\n"
 "      --allow-degraded          run even if Landlock is missing or too old\n"
+"  -p, --profile NAME            start from profile NAME (see profile list)\n"
+"      --profile-file FILE       start from the profile in FILE\n"
 "\n"
 "Pipelines and gathers: each stage starts at a word '::' and has its own\n"
 "OPTIONS (the policy flags above) before '--'.  Policy flags before the\n"
@@ -84,19 +90,20 @@ cmd_run(int argc, char *argv[])
 	struct sandlock_run_opts o;
 	struct sandlock_result r;
 	struct sandlock_error e;
-	int cmd, status;
+	char *const *cmd;
+	int status;
 
 	if ((p = sandlock_policy_new()) == NULL) {
 		(void)fprintf(stderr, "sandlock: out of memory\n");
 		return 125;
 	}
-	if (sandlock_policy_parse_args(p, argc, argv, &cmd, &e) < 0) {
+	if (sandlock_policy_parse_run(p, argc, argv, &cmd, &e) < 0) {
 		(void)fprintf(stderr, "sandlock: %s (see sandlock --help)\n",
 		    e.msg);
 		sandlock_policy_free(p);
 		return 125;
 	}
-	if (cmd < 0) {
+	if (cmd == NULL) {
 		(void)fputs(usage, stdout);
 		sandlock_policy_free(p);
 		return 0;
@@ -108,11 +115,11 @@ cmd_run(int argc, char *argv[])
 		sandlock_policy_free(p);
 		return 125;
 	}
-	if (sandlock_run(p, argv + cmd, &o, &r, &e) < 0)
+	if (sandlock_run(p, cmd, &o, &r, &e) < 0)
 		(void)fprintf(stderr, "sandlock: %s\n", e.msg);
 	else if (r.outcome == SANDLOCK_TIMEOUT)
 		(void)fprintf(stderr, "sandlock: timeout: killed %s and every "
-		    "process it started\n", argv[cmd]);
+		    "process it started\n", cmd[0]);
 	status = sandlock_exit_status(&r);
 	sandlock_policy_free(p);
 	return status;
@@ -151,7 +158,7 @@ cmd_job(bool gather, int argc, char *argv[])
 	struct sandlock_job *j;
 	int status;
 
-	if (sandlock_job_parse_args(gather, argc, argv, &j, &o, &e) < 0) {
+	if (cli_job_parse(gather, argc, argv, &j, &o, &e) < 0) {
 		(void)fprintf(stderr, "sandlock: %s (see sandlock --help)\n",
 		    e.msg);
 		return 125;
@@ -194,6 +201,8 @@ main(int argc, char *argv[])
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "pipeline") == 0 || strcmp(argv[1], "gather") == 0)
 		return cmd_job(argv[1][0] == 'g', argc - 2, argv + 2);
+	if (strcmp(argv[1], "profile") == 0)
+		return cli_profile(argc - 2, argv + 2);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		(void)printf("sandlock %s\n", sandlock_version());
 		return 0;

@@ -11,6 +11,7 @@
 #define SANDLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -55,6 +56,49 @@ void	sandlock_policy_allow_degraded(struct sandlock_policy *p, bool on);
  */
 int	sandlock_policy_parse_args(struct sandlock_policy *p, int argc,
 	    char *const argv[], int *cmd, struct sandlock_error *e);
+
+/*
+ * Profiles (sandlock-policy(5)).  A profile is the base; what p already
+ * holds goes over it as command-line flags do: lists extend it (a path in
+ * both with the same mode is kept once, with the other mode it is an
+ * error), env keys and scalars that p sets replace the profile's.  The
+ * profile's [program] becomes p's command unless p has one.  Errors read
+ * "file:line:col: what was expected".  buf need not be NUL-terminated;
+ * filename only names it in errors.
+ */
+int	sandlock_policy_load_profile(struct sandlock_policy *p,
+	    const char *buf, size_t len, const char *filename,
+	    struct sandlock_error *e);
+/* The same from a file (a regular file of at most 1 MiB). */
+int	sandlock_policy_load_profile_file(struct sandlock_policy *p,
+	    const char *path, struct sandlock_error *e);
+/*
+ * The profile directories in search order ($XDG_CONFIG_HOME/sandlock/
+ * profiles, ~/.config/sandlock/profiles, /etc/sandlock/profiles; the first
+ * two only if the variable holds an absolute path).  Returns how many
+ * (1-3) with dirs[] malloc'd (the caller frees each), -1 on ENOMEM.
+ */
+int	sandlock_profile_dirs(char *dirs[3]);
+/* The file of profile NAME, first in search order; *pathp malloc'd.
+ * ENOENT if none, EINVAL for a name outside [A-Za-z0-9_.-]{1,64}. */
+int	sandlock_profile_find(const char *name, char **pathp,
+	    struct sandlock_error *e);
+/*
+ * Parses `sandlock run` arguments, including -p NAME / --profile-file PATH
+ * (the profile is found and loaded, the flags go over it).  *cmdp is the
+ * command: the words after "--", or the profile's [program] exec and args
+ * when there is no "--"; it points into argv or into p (valid while p
+ * lives), NULL-terminated; *cmdp is NULL when --help was asked.
+ */
+int	sandlock_policy_parse_run(struct sandlock_policy *p, int argc,
+	    char *const argv[], char *const **cmdp, struct sandlock_error *e);
+/*
+ * The canonical form of p and its command (a profile with sorted lists;
+ * malloc'd, the caller frees it; NULL on ENOMEM), and its SHA-256 as 64
+ * hex digits: equal for any two files that compile to the same policy.
+ */
+char	*sandlock_policy_canonical(const struct sandlock_policy *p);
+int	sandlock_policy_digest(const struct sandlock_policy *p, char hex[65]);
 
 enum sandlock_outcome {
 	SANDLOCK_EXITED = 1,	/* status: exit code */
@@ -170,6 +214,18 @@ void	sandlock_job_result_free(struct sandlock_job_result *r);
  * created on error.
  */
 int	sandlock_job_parse_args(bool gather, int argc, char *const argv[],
+	    struct sandlock_job **jp, struct sandlock_job_opts *o,
+	    struct sandlock_error *e);
+
+/*
+ * Reads the pipeline file at path (sandlock-policy(5)) into a new job *jp
+ * and its options *o, as sandlock_job_parse_args() does for arguments
+ * (o->stdin_fd is the opened job.stdin, which the caller closes).  Stage
+ * profiles are found as sandlock_profile_find() does.  gather says which
+ * verb runs it; a [job] kind that differs is an error.  Nothing is built
+ * if any part of the file, or of a profile it names, is invalid.
+ */
+int	sandlock_job_load_file(bool gather, const char *path,
 	    struct sandlock_job **jp, struct sandlock_job_opts *o,
 	    struct sandlock_error *e);
 
