@@ -416,9 +416,16 @@ merge_env(struct pol *base, const char *kv)
 int
 pol_merge(struct pol *base, const struct pol *over, struct pol_diag *d)
 {
+	const uint32_t known = POL_SET_CWD | POL_SET_TIMEOUT |
+	    POL_SET_CLEAN_ENV | POL_SET_DEGRADED;
 	size_t i, k;
 	char *c;
 
+	/* A setting this merge does not know would be dropped: refuse it. */
+	if (over->set & ~known)
+		return pol_fail(d, EINVAL, "a flag given here cannot be combined "
+		    "with a profile in this version (setting 0x%x)",
+		    (unsigned)(over->set & ~known));
 	if (merge_fs(base, &over->fs_read, false, d) < 0 ||
 	    merge_fs(base, &over->fs_write, true, d) < 0)
 		return -1;
@@ -436,17 +443,17 @@ pol_merge(struct pol *base, const struct pol *over, struct pol_diag *d)
 			    "syscalls", SL_MAX_DENY);
 		base->deny[base->ndeny++] = over->deny[i];
 	}
-	if (over->set & POL_SET_CWD) {
+	if ((over->set & POL_SET_CWD) || over->cwd != NULL) {
 		if ((c = strdup(over->cwd)) == NULL)
 			return pol_fail(d, ENOMEM, "out of memory");
 		free(base->cwd);
 		base->cwd = c;
 	}
-	if (over->set & POL_SET_TIMEOUT)
+	if ((over->set & POL_SET_TIMEOUT) || over->timeout_ms != 0)
 		base->timeout_ms = over->timeout_ms;
-	if (over->set & POL_SET_CLEAN_ENV)
+	if ((over->set & POL_SET_CLEAN_ENV) || over->clean_env)
 		base->clean_env = over->clean_env;
-	if (over->set & POL_SET_DEGRADED)
+	if ((over->set & POL_SET_DEGRADED) || over->allow_degraded)
 		base->allow_degraded = over->allow_degraded;
 	base->set |= over->set & (POL_SET_CWD | POL_SET_TIMEOUT |
 	    POL_SET_CLEAN_ENV | POL_SET_DEGRADED);

@@ -226,6 +226,20 @@ Test(profile, merge_rejects_mode_conflict)
 	pol_free(&cli);
 }
 
+/* A setting the merge does not know is refused, not dropped. */
+Test(profile, merge_refuses_unknown_setting)
+{
+	struct pol cli;
+	struct pol_diag d;
+
+	pol_init(&cli);
+	cli.set = 1U << 31;
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), -1));
+	cr_assert(eq(int, errno, EINVAL));
+	cr_assert(strstr(d.msg, "cannot be combined with a profile") != NULL);
+	pol_free(&cli);
+}
+
 /* -p and --profile-file are recorded, and exclusive. */
 Test(profile, flags_record_profile)
 {
