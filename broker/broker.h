@@ -29,6 +29,11 @@ struct stage {
 	size_t strbytes;
 	pid_t pid;			/* leader, = its process group */
 	int pidfd;
+	struct m_limits lim;		/* zero fields: unset */
+	uint32_t notify[SL_MAX_NOTIFY];	/* syscalls for the supervisor */
+	uint32_t nnotify;		/* 0: no notify filter */
+	uint32_t ptracer;
+	int listener;			/* from the stage, for EXEC_ANS */
 };
 
 /* The planner's socket and the stage table (dispatch.c). */
@@ -55,6 +60,8 @@ int	ll_add_path(int ruleset_fd, int fd, uint64_t access);
 int	sc_load_baseline(void);
 /* Builds a stage's filter with its extra denials; NULL with errno. */
 scmp_filter_ctx sc_stage_filter(const uint32_t *deny, uint32_t ndeny);
+/* Loads a filter notifying these syscalls; returns the listener or -1. */
+int	sc_load_notify(const uint32_t *nrs, uint32_t n);
 
 /* stage.c */
 void	stage_init(struct stage *st);

@@ -20,7 +20,6 @@
 #include "broker.h"
 #include "compat/landlock.h"
 #include "compat/syscalls.h"
-#include "log.h"
 #include "msg.h"
 
 enum brk_state { BRK_ST_HELLO = 1, BRK_ST_READY = 2 };
@@ -40,6 +39,8 @@ static void h_fd(struct msg *);
 static void h_strs(struct msg *);
 static void h_exec(struct msg *);
 static void h_kill(struct msg *);
+static void h_limits(struct msg *);
+static void h_notify(struct msg *);
 
 #define SZ(t)	((uint32_t)sizeof(struct t))
 static const struct handler handlers[] = {
@@ -51,6 +52,8 @@ static const struct handler handlers[] = {
 	{ MSG_STAGE_STRS,  SZ(m_strs),	  MSG_BODY_MAX,		  0, BRK_ST_READY, h_strs },
 	{ MSG_STAGE_EXEC,  SZ(m_exec),	  SZ(m_exec) + 4 * SL_MAX_DENY, 1, BRK_ST_READY, h_exec },
 	{ MSG_STAGE_KILL,  SZ(m_kill),	  SZ(m_kill),		  0, BRK_ST_READY, h_kill },
+	{ MSG_STAGE_LIMITS, SZ(m_limits), SZ(m_limits),		  0, BRK_ST_READY, h_limits },
+	{ MSG_STAGE_NOTIFY, SZ(m_notify), SZ(m_notify) + 4 * SL_MAX_NOTIFY, 0, BRK_ST_READY, h_notify },
 };
 
 int brk_sock = BRK_FD;
@@ -77,25 +80,32 @@ brk_kill_all(void)
 void
 brk_violation(const char *why, ...)
 {
-	char buf[256];
 	va_list ap;
 
 	va_start(ap, why);
-	(void)vsnprintf(buf, sizeof(buf), why, ap);
+	(void)dprintf(2, "sandlock-broker: protocol violation: ");
+	(void)vdprintf(2, why, ap);
+	(void)dprintf(2, "\n");
 	va_end(ap);
-	sl_warnx("protocol violation: %s", buf);
 	brk_kill_all();
 	_exit(BRK_EXIT_PROTO);
 }
 
 static void
-answer(uint32_t type, const void *body, size_t len)
+send_or_exit(uint32_t type, uint32_t seq, const void *body, size_t len,
+    int fd)
 {
-	if (msg_send(brk_sock, type, brk_msg.hdr.seq, body, len, NULL, 0) < 0) {
+	if (msg_send(brk_sock, type, seq, body, len, &fd, fd >= 0) < 0) {
 		/* The planner is gone: nothing may keep running. */
 		brk_kill_all();
 		_exit(BRK_EXIT_OK);
 	}
+}
+
+static void
+answer(uint32_t type, const void *body, size_t len, int fd)
+{
+	send_or_exit(type, brk_msg.hdr.seq, body, len, fd);
 }
 
 void
@@ -113,10 +123,7 @@ brk_reap(struct stage *st)
 	ex.pid = (uint32_t)st->pid;
 	ex.wstatus = ws;
 	stage_clear(st);
-	if (msg_send(brk_sock, MSG_STAGE_EXIT, 0, &ex, sizeof(ex), NULL, 0) < 0) {
-		brk_kill_all();
-		_exit(BRK_EXIT_OK);
-	}
+	send_or_exit(MSG_STAGE_EXIT, 0, &ex, sizeof(ex), -1);
 }
 
 static void
@@ -154,7 +161,7 @@ h_hello(struct msg *m)
 	ans.ll_abi = (uint32_t)brk_ll_abi;
 	ans.pid = (uint32_t)getpid();
 	brk_state = BRK_ST_READY;
-	answer(MSG_HELLO_ANS, &ans, sizeof(ans));
+	answer(MSG_HELLO_ANS, &ans, sizeof(ans), -1);
 }
 
 /*
@@ -339,7 +346,56 @@ h_exec(struct msg *m)
 		stage_spawn(st, req.stage, m->fds[0], req.flags, deny,
 		    req.ndeny, &ans);
 	msg_free(m);
-	answer(MSG_STAGE_EXEC_ANS, &ans, sizeof(ans));
+	answer(MSG_STAGE_EXEC_ANS, &ans, sizeof(ans), st->listener);
+	sl_closep(&st->listener);
+}
+
+/*
+ * Who: the planner, on a stage being built, once.  Limits only narrow
+ * what the stage may use.
+ */
+static void
+h_limits(struct msg *m)
+{
+	struct m_limits req;
+	struct stage *st;
+
+	memcpy(&req, m->body, sizeof(req));
+	reserved(req.zero, "LIMITS");
+	st = get_stage(req.stage, STAGE_BUILD);
+	if (st->lim.stage != 0)
+		brk_violation("LIMITS given twice");
+	st->lim = req;
+	st->lim.stage = 1;	/* marks "given" */
+}
+
+/*
+ * Who: the planner, on a stage being built, once.  Notified syscalls only
+ * reach the supervisor; denials in the other filters still win over them.
+ */
+static void
+h_notify(struct msg *m)
+{
+	struct m_notify req;
+	struct stage *st;
+	uint32_t i;
+
+	memcpy(&req, m->body, sizeof(req));
+	reserved(req.zero, "NOTIFY");
+	st = get_stage(req.stage, STAGE_BUILD);
+	if (st->nnotify != 0 || req.n == 0 || req.n > SL_MAX_NOTIFY ||
+	    m->bodylen != sizeof(req) + 4 * req.n || req.ptracer == 0)
+		brk_violation("NOTIFY given twice, empty or of wrong size");
+	memcpy(st->notify, m->body + sizeof(req), 4 * req.n);
+	/* The stage reads and writes after loading it (hand_listener). */
+	for (i = 0; i < req.n; i++)
+		if (st->notify[i] > SL_NR_MAX || st->notify[i] <= 1 ||
+		    st->notify[i] == SCMP_SYS(execve) ||
+		    st->notify[i] == SCMP_SYS(exit_group))
+			brk_violation("syscall %u cannot be notified",
+			    st->notify[i]);
+	st->nnotify = req.n;
+	st->ptracer = req.ptracer;
 }
 
 /* Who: the planner (timeout, forwarded signal).  Signals only its stages. */

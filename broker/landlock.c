@@ -15,19 +15,15 @@ int
 ll_ruleset_new(void)
 {
 	struct sl_ruleset_attr attr = { 0, 0, 0 };
-	size_t size = sizeof(attr);
 
+	/* Older kernels accept the larger struct while the rest is zero. */
 	attr.handled_access_fs = sl_ll_fs_rights(brk_ll_abi);
 	if (brk_ll_abi >= 4)
 		attr.handled_access_net = SL_LL_NET_BIND_TCP |
 		    SL_LL_NET_CONNECT_TCP;
-	else
-		size = sizeof(attr.handled_access_fs);
 	if (brk_ll_abi >= 6)
 		attr.scoped = SL_LL_SCOPE_ABSTRACT_UNIX | SL_LL_SCOPE_SIGNAL;
-	else if (brk_ll_abi >= 4)
-		size = 2 * sizeof(uint64_t);
-	return sl_ll_create_ruleset(&attr, size, 0);
+	return sl_ll_create_ruleset(&attr, sizeof(attr), 0);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -18,7 +19,16 @@
 
 #include "broker.h"
 #include "compat/landlock.h"
-#include "log.h"
+
+/* One line "sandlock-broker: fatal: what: reason" and exit. */
+SL_NORETURN static void
+fatal(int status, const char *what)
+{
+	(void)dprintf(2, "sandlock-broker: fatal: %s%s%s\n", what,
+	    status == BRK_EXIT_SETUP ? ": " : "",
+	    status == BRK_EXIT_SETUP ? strerror(errno) : "");
+	_exit(status);
+}
 
 static void
 startup(int argc)
@@ -26,39 +36,37 @@ startup(int argc)
 	int type = 0;
 	socklen_t len = sizeof(type);
 
-	sl_log_init("sandlock-broker", BRK_EXIT_USAGE);
 	if (argc != 1 || getsockopt(BRK_FD, SOL_SOCKET, SO_TYPE, &type,
 	    &len) < 0 || type != SOCK_SEQPACKET)
-		die("not started by sandlock: fd %d is not the planner's socket",
-		    BRK_FD);
-	sl_log_init("sandlock-broker", BRK_EXIT_SETUP);
+		fatal(BRK_EXIT_USAGE, "not started by sandlock: fd 3 is not "
+		    "the planner's socket");
 	if (fcntl(BRK_FD, F_SETFD, FD_CLOEXEC) < 0 ||
 	    syscall(SYS_close_range, BRK_FD + 1, ~0U, 0) < 0)
-		die_errno("unable to close inherited fds");
+		fatal(BRK_EXIT_SETUP, "unable to close inherited fds");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno("unable to set no_new_privs");
+		fatal(BRK_EXIT_SETUP, "unable to set no_new_privs");
 	/*
 	 * Out of the caller's session: terminal signals go to the planner,
 	 * and stages (one process group each, all in this session) have no
 	 * controlling terminal.  One session per job also keeps the job's
 	 * stages in one scheduler autogroup, as a shell pipeline's are.
 	 */
-	if (setsid() < 0)
-		die_errno("unable to leave the caller's session");
+	/* EPERM: inside a sandbox (--no-supervisor), which has no tty. */
+	if (setsid() < 0 && errno != EPERM)
+		fatal(BRK_EXIT_SETUP, "unable to leave the caller's session");
 	(void)signal(SIGPIPE, SIG_IGN);
 	brk_ll_abi = sl_ll_abi();
 	if (sc_load_baseline() < 0)
-		die_errno("unable to load the baseline seccomp filter");
+		fatal(BRK_EXIT_SETUP, "unable to load the baseline seccomp filter");
 }
 
 int
-main(int argc, char *argv[])
+main(int argc, char *argv[] SL_UNUSED)
 {
 	struct pollfd pfd[1 + SL_MAX_STAGES];
 	struct stage *who[1 + SL_MAX_STAGES];
 	nfds_t n, i;
 
-	(void)argv;
 	startup(argc);
 	for (;;) {
 		pfd[0].fd = brk_sock;

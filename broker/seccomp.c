@@ -28,6 +28,7 @@
 
 #define LO32		0xffffffffULL
 #define RET_ERRNO(e)	(SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
+#define EPERM_ACT	SCMP_ACT_ERRNO(EPERM)
 
 /*
  * The prefix: architecture, x32, unknown numbers, and personality(2), whose
@@ -74,7 +75,7 @@ static const int base_eperm[] = {
 	SCMP_SYS(unshare), SCMP_SYS(setns),
 	/* other processes' memory and fds */
 	SCMP_SYS(ptrace), SCMP_SYS(process_vm_readv),
-	SCMP_SYS(process_vm_writev), SCMP_SYS(kcmp), SCMP_SYS(pidfd_getfd),
+	SCMP_SYS(process_vm_writev), SCMP_SYS(kcmp),
 	SCMP_SYS(process_madvise),
 	/* kernel attack surface */
 	SCMP_SYS(bpf), SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd),
@@ -112,7 +113,7 @@ static const uint64_t clone_ns[] = {
 static int
 base_rules(scmp_filter_ctx c)
 {
-	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	const uint32_t eperm = EPERM_ACT;
 	size_t i;
 	int r = 0;
 
@@ -156,9 +157,7 @@ sc_load_baseline(void)
 	scmp_filter_ctx c;
 	int r;
 
-	if (load_prefix() < 0)
-		return -1;
-	if ((c = filter_new()) == NULL)
+	if (load_prefix() < 0 || (c = filter_new()) == NULL)
 		return -1;
 	if ((r = base_rules(c)) == 0)
 		r = seccomp_load(c);
@@ -173,6 +172,7 @@ sc_load_baseline(void)
 /* Metadata changes Landlock does not cover; the supervisor will mediate. */
 static const int stage_eperm[] = {
 	SCMP_SYS(setsid), SCMP_SYS(setpgid),	/* keep the tree in one group */
+	SCMP_SYS(pidfd_getfd),		/* the broker takes listeners with it */
 	SCMP_SYS(chmod), SCMP_SYS(fchmod), SCMP_SYS(fchmodat),
 	SL_NR_fchmodat2, SCMP_SYS(chown), SCMP_SYS(fchown), SCMP_SYS(lchown),
 	SCMP_SYS(fchownat), SCMP_SYS(setxattr), SCMP_SYS(lsetxattr),
@@ -193,6 +193,27 @@ denied(const uint32_t *deny, uint32_t ndeny, int nr)
 	return 0;
 }
 
+/* Conditional rules of the stage filter: {arg, op, datum_a, datum_b}. */
+static const struct cond {
+	int nr;
+	uint16_t err;
+	uint16_t narg;
+	struct scmp_arg_cmp cmp[2];
+} stage_cond[] = {
+	/* utimensat by path; the fd form (path NULL) stays allowed */
+	{ SCMP_SYS(utimensat), EPERM, 1, { { 1, SCMP_CMP_NE, 0, 0 } } },
+	/* no network by default: only AF_UNIX sockets */
+	{ SCMP_SYS(socket), EACCES, 1, { { 0, SCMP_CMP_NE, AF_UNIX, 0 } } },
+	{ SCMP_SYS(socketpair), EACCES, 1, { { 0, SCMP_CMP_NE, AF_UNIX, 0 } } },
+	/* Landlock (ABI < 9) does not check pathname UNIX sockets */
+	{ SCMP_SYS(connect), EACCES, 0, { { 0, 0, 0, 0 } } },
+	{ SCMP_SYS(sendto), EACCES, 1, { { 4, SCMP_CMP_NE, 0, 0 } } },
+	/* no listener of its own: it could answer CONTINUE for ours */
+	{ SCMP_SYS(seccomp), EPERM, 2, { { 0, SCMP_CMP_EQ,
+	    SECCOMP_SET_MODE_FILTER, 0 }, { 1, SCMP_CMP_MASKED_EQ,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_FILTER_FLAG_NEW_LISTENER } } },
+};
+
 /*
  * Extra denials go in first and unconditionally; a default rule on the same
  * syscall is then skipped, so an extra denial always takes full effect.
@@ -200,37 +221,22 @@ denied(const uint32_t *deny, uint32_t ndeny, int nr)
 static int
 stage_rules(scmp_filter_ctx c, const uint32_t *deny, uint32_t ndeny)
 {
-	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
-	const uint32_t eacces = SCMP_ACT_ERRNO(EACCES);
+	const struct cond *k;
 	size_t i;
 	int r = 0;
 
 	for (i = 0; r == 0 && i < ndeny; i++)
 		if (!denied(deny, (uint32_t)i, (int)deny[i]))
-			r = seccomp_rule_add(c, eperm, (int)deny[i], 0);
+			r = seccomp_rule_add(c, EPERM_ACT, (int)deny[i], 0);
 	for (i = 0; r == 0 && i < SL_NITEMS(stage_eperm); i++)
 		if (!denied(deny, ndeny, stage_eperm[i]))
-			r = seccomp_rule_add(c, eperm, stage_eperm[i], 0);
-	/* utimensat by path; the fd form (path NULL) stays allowed. */
-	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(utimensat)))
-		r = seccomp_rule_add(c, eperm, SCMP_SYS(utimensat), 1,
-		    SCMP_A1_64(SCMP_CMP_NE, 0));
-	/*
-	 * No network by default: only AF_UNIX sockets, and no connect or
-	 * addressed sendto, which Landlock does not check for pathname
-	 * sockets (an agent or daemon socket of the user's).
-	 */
-	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(socket)))
-		r = seccomp_rule_add(c, eacces, SCMP_SYS(socket), 1,
-		    SCMP_A0_64(SCMP_CMP_NE, AF_UNIX));
-	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(socketpair)))
-		r = seccomp_rule_add(c, eacces, SCMP_SYS(socketpair), 1,
-		    SCMP_A0_64(SCMP_CMP_NE, AF_UNIX));
-	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(connect)))
-		r = seccomp_rule_add(c, eacces, SCMP_SYS(connect), 0);
-	if (r == 0 && !denied(deny, ndeny, SCMP_SYS(sendto)))
-		r = seccomp_rule_add(c, eacces, SCMP_SYS(sendto), 1,
-		    SCMP_A4_64(SCMP_CMP_NE, 0));
+			r = seccomp_rule_add(c, EPERM_ACT, stage_eperm[i], 0);
+	for (i = 0; r == 0 && i < SL_NITEMS(stage_cond); i++) {
+		k = &stage_cond[i];
+		if (!denied(deny, ndeny, k->nr))
+			r = seccomp_rule_add_array(c, SCMP_ACT_ERRNO(k->err),
+			    k->nr, k->narg, k->cmp);
+	}
 	return r;
 }
 
@@ -248,4 +254,35 @@ sc_stage_filter(const uint32_t *deny, uint32_t ndeny)
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * The notify filter: each listed syscall goes to the supervisor.  It runs
+ * beside the other filters, whose denials (ERRNO) take precedence over
+ * USER_NOTIF, so an extra denial of a notified call still holds.
+ */
+int
+sc_load_notify(const uint32_t *nrs, uint32_t n)
+{
+	struct sock_filter f[2 + 2 * SL_MAX_NOTIFY];
+	struct sock_fprog prog;
+	uint32_t i, k = 0;
+	int fd;
+
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, nr));
+	for (i = 0; i < n && i < SL_MAX_NOTIFY; i++) {
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+		    nrs[i], 0, 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		    SECCOMP_RET_USER_NOTIF);
+	}
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    SECCOMP_RET_ALLOW);
+	prog.len = (unsigned short)k;
+	prog.filter = f;
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	return fd;
 }

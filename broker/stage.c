@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,13 +40,9 @@ struct step_err {
 void
 stage_init(struct stage *st)
 {
-	size_t i;
-
 	memset(st, 0, sizeof(*st));
-	st->ruleset_fd = -1;
-	st->pidfd = -1;
-	for (i = 0; i < SL_MAX_TARGETS; i++)
-		st->fds[i] = -1;
+	memset(st->fds, 0xff, sizeof(st->fds));		/* all -1 */
+	st->ruleset_fd = st->pidfd = st->listener = -1;
 }
 
 static void
@@ -67,6 +64,7 @@ stage_clear(struct stage *st)
 		return;
 	sl_close(st->ruleset_fd);
 	sl_close(st->pidfd);
+	sl_close(st->listener);
 	for (i = 0; i < SL_MAX_TARGETS; i++)
 		sl_close(st->fds[i]);
 	free(st->file);
@@ -154,21 +152,62 @@ child_fail(int errfd, int step)
 	_exit(127);
 }
 
-SL_NORETURN static void
-child(struct stage *st, int errfd, int cwd_fd, pid_t broker,
-    scmp_filter_ctx filter)
+static int
+set_limits(const struct m_limits *l)
 {
-	int keep[3];
-	int r;
+	static const int res[4] = { RLIMIT_NOFILE, RLIMIT_FSIZE, RLIMIT_CPU,
+	    RLIMIT_DATA };
+	const uint64_t v[4] = { l->nofile, l->fsize, l->cpu, l->data };
+	struct rlimit rl;
+	size_t i;
 
-	keep[0] = errfd;
-	keep[1] = cwd_fd;
-	keep[2] = st->ruleset_fd;
+	for (i = 0; i < 4; i++) {
+		rl.rlim_cur = rl.rlim_max = v[i];
+		if (v[i] != 0 && setrlimit(res[i], &rl) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Loads the notify filter, names the supervisor as ptracer (Yama), tells
+ * the broker the listener's fd number and waits until the broker has
+ * taken it with pidfd_getfd.  Only write and read run meanwhile, which a
+ * notify list may not hold (h_notify).
+ */
+static int
+hand_listener(struct stage *st, int errfd, int gofd)
+{
+	struct step_err e = { SL_STEP_NONE, 0 };
+	char go;
+
+	if (prctl(PR_SET_PTRACER, st->ptracer, 0, 0, 0) < 0 && errno != EINVAL)
+		return -1;
+	if ((e.err = sc_load_notify(st->notify, st->nnotify)) < 0)
+		return -1;
+	if (write(errfd, &e, sizeof(e)) != sizeof(e) ||
+	    read(gofd, &go, 1) != 1) {
+		errno = EPIPE;
+		return -1;
+	}
+	return 0;
+}
+
+SL_NORETURN static void
+child(struct stage *st, int fds[3], pid_t broker, scmp_filter_ctx filter,
+    uint32_t flags)
+{
+	int keep[4], errfd = fds[0], r;
+
+	keep[0] = fds[0];	/* status out */
+	keep[1] = fds[1];	/* go in */
+	keep[2] = fds[2];	/* cwd */
+	keep[3] = st->ruleset_fd;
 	reset_signals();
-	if (place_fds(st, keep, st->ruleset_fd >= 0 ? 3 : 2) < 0)
+	if (place_fds(st, keep, st->ruleset_fd >= 0 ? 4 : 3) < 0)
 		child_fail(errfd, SL_STEP_FDS);
 	errfd = keep[0];
-	if (setpgid(0, 0) < 0)
+	if (setpgid(0, 0) < 0 && !(errno == EPERM && (flags & SL_EXEC_NESTED)))
 		child_fail(errfd, SL_STEP_PGRP);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		child_fail(errfd, SL_STEP_PDEATHSIG);
@@ -176,14 +215,18 @@ child(struct stage *st, int errfd, int cwd_fd, pid_t broker,
 		errno = ESRCH;
 		child_fail(errfd, SL_STEP_PDEATHSIG);
 	}
-	if (fchdir(keep[1]) < 0)
+	if (fchdir(keep[2]) < 0)
 		child_fail(errfd, SL_STEP_CWD);
+	if (set_limits(&st->lim) < 0)
+		child_fail(errfd, SL_STEP_RLIMIT);
 	if (drop_caps() < 0)
 		child_fail(errfd, SL_STEP_CAPS);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(errfd, SL_STEP_NNP);
-	if (st->ruleset_fd >= 0 && sl_ll_restrict_self(keep[2], 0) < 0)
+	if (st->ruleset_fd >= 0 && sl_ll_restrict_self(keep[3], 0) < 0)
 		child_fail(errfd, SL_STEP_LANDLOCK);
+	if (st->nnotify > 0 && hand_listener(st, errfd, keep[1]) < 0)
+		child_fail(errfd, SL_STEP_NOTIFY);
 	if ((r = seccomp_load(filter)) != 0) {
 		errno = -r;
 		child_fail(errfd, SL_STEP_SECCOMP);
@@ -201,18 +244,41 @@ spawn_failed(struct stage *st, struct m_exec_ans *ans, int step)
 	stage_clear(st);
 }
 
+/*
+ * Reads the child's reports until execve closes the pipe (0).  A listener
+ * report is answered by taking the fd with pidfd_getfd and saying go.
+ */
+static int
+await_exec(struct stage *st, int rd, int go, int *step)
+{
+	struct step_err e;
+	ssize_t n;
+
+	for (;;) {
+		do {
+			n = read(rd, &e, sizeof(e));
+		} while (n < 0 && errno == EINTR);
+		if (n == 0)
+			return 0;
+		*step = n == (ssize_t)sizeof(e) ? e.step : SL_STEP_FORK;
+		errno = n == (ssize_t)sizeof(e) ? e.err : EIO;
+		if (n != (ssize_t)sizeof(e) || e.step != SL_STEP_NONE)
+			return -1;
+		*step = SL_STEP_NOTIFY;
+		if (st->listener >= 0 || (st->listener = (int)syscall(
+		    SYS_pidfd_getfd, st->pidfd, e.err, 0)) < 0 ||
+		    write(go, "g", 1) != 1)
+			return -1;
+	}
+}
+
 void
 stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
     const uint32_t *deny, uint32_t ndeny, struct m_exec_ans *ans)
 {
-	cleanup_fd int rd = -1;
-	cleanup_fd int wr = -1;
-	pid_t self = getpid();
+	int sp[2] = { -1, -1 }, gp[2] = { -1, -1 }, fds[3], step = 0, err;
+	pid_t self = getpid(), pid;
 	scmp_filter_ctx filter;
-	struct step_err e;
-	int pipefd[2], ws;
-	ssize_t n;
-	pid_t pid;
 
 	ans->stage = idx;
 	if (brk_ll_abi < SL_LL_ABI_REQUIRED && !(flags & SL_EXEC_DEGRADED)) {
@@ -224,40 +290,32 @@ stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
 		spawn_failed(st, ans, SL_STEP_SECCOMP);
 		return;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		seccomp_release(filter);
-		spawn_failed(st, ans, SL_STEP_FORK);
-		return;
+	pid = -1;
+	if (pipe2(sp, O_CLOEXEC) == 0 && pipe2(gp, O_CLOEXEC) == 0)
+		pid = fork();
+	if (pid == 0) {
+		fds[0] = sp[1];
+		fds[1] = gp[0];
+		fds[2] = cwd_fd;
+		child(st, fds, self, filter, flags);
 	}
-	rd = pipefd[0];
-	wr = pipefd[1];
-	pid = fork();
-	if (pid == 0)
-		child(st, wr, cwd_fd, self, filter);
 	seccomp_release(filter);
-	sl_closep(&wr);
-	if (pid < 0) {
-		spawn_failed(st, ans, SL_STEP_FORK);
-		return;
+	sl_closep(&sp[1]);
+	sl_closep(&gp[0]);
+	if (pid > 0 && (st->pid = pid, st->pidfd = (int)syscall(
+	    SYS_pidfd_open, pid, 0)) >= 0 && await_exec(st, sp[0], gp[1],
+	    &step) == 0) {
+		st->state = STAGE_RUNNING;
+		ans->pid = (uint32_t)pid;
+	} else {
+		err = errno;
+		if (pid > 0) {
+			(void)kill(pid, SIGKILL);
+			(void)waitpid(pid, NULL, 0);
+		}
+		errno = err;
+		spawn_failed(st, ans, step != 0 ? step : SL_STEP_FORK);
 	}
-	do {
-		n = read(rd, &e, sizeof(e));
-	} while (n < 0 && errno == EINTR);
-	if (n != 0) {
-		(void)waitpid(pid, &ws, 0);
-		errno = n == (ssize_t)sizeof(e) ? e.err : EIO;
-		spawn_failed(st, ans, n == (ssize_t)sizeof(e) ? e.step :
-		    SL_STEP_FORK);
-		return;
-	}
-	st->pid = pid;
-	st->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (st->pidfd < 0) {
-		(void)killpg(pid, SIGKILL);
-		(void)waitpid(pid, &ws, 0);
-		spawn_failed(st, ans, SL_STEP_FORK);
-		return;
-	}
-	st->state = STAGE_RUNNING;
-	ans->pid = (uint32_t)pid;
+	sl_closep(&sp[0]);
+	sl_closep(&gp[1]);
 }

@@ -60,7 +60,7 @@ msg_send(int sock, uint32_t type, uint32_t seq, const void *body, size_t len,
 	return 0;
 }
 
-/* Collects the SCM_RIGHTS fds of mh into m; EPROTO for any other cmsg. */
+/* Collects the SCM_RIGHTS fds of mh into m; 1 if there was anything else. */
 static int
 msg_collect_fds(struct msghdr *mh, struct msg *m)
 {
@@ -87,11 +87,7 @@ msg_collect_fds(struct msghdr *mh, struct msg *m)
 			}
 		}
 	}
-	if (bad) {
-		errno = EPROTO;
-		return -1;
-	}
-	return 0;
+	return bad;
 }
 
 int
@@ -121,7 +117,7 @@ msg_recv(int sock, struct msg *m)
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -1;
-	if (msg_collect_fds(&mh, m) < 0)
+	if (msg_collect_fds(&mh, m))
 		err = EPROTO;
 	if (n == 0 && m->nfds == 0 && err == 0) {
 		/* 0 is also an empty datagram: EOF only once the peer hung up. */
@@ -166,11 +162,15 @@ msg_free(struct msg *m)
 int
 msg_take_fd(struct msg *m, uint32_t i)
 {
+	int fd;
+
 	if (i >= m->nfds) {
 		errno = EBADF;
 		return -1;
 	}
-	return steal_fd(&m->fds[i]);
+	fd = m->fds[i];
+	m->fds[i] = -1;
+	return fd;
 }
 
 void

@@ -38,6 +38,7 @@
 #define SL_MAX_STRBYTES	(2U << 20)	/* argv + env bytes per stage */
 #define SL_MAX_STRLEN	(128U << 10)	/* one string (MAX_ARG_STRLEN) */
 #define SL_MAX_DENY	512		/* extra denied syscalls per stage */
+#define SL_MAX_NOTIFY	32		/* syscalls sent to the supervisor */
 
 /* Exit statuses of sandlock-broker itself. */
 #define BRK_EXIT_OK	0
@@ -56,7 +57,9 @@ enum msg_type {
 	MSG_STAGE_EXEC = 12,	MSG_STAGE_EXEC_ANS = 13,	/* + 1 fd (cwd) */
 	MSG_STAGE_KILL = 14,
 	MSG_STAGE_EXIT = 15,		/* unsolicited, broker -> planner */
-	MSG_TYPE_END = 16
+	MSG_STAGE_LIMITS = 16,
+	MSG_STAGE_NOTIFY = 18,		/* EXEC_ANS then carries 1 fd */
+	MSG_TYPE_END = 19
 };
 
 struct msg_hdr {
@@ -114,9 +117,35 @@ struct m_strs {
 };
 _Static_assert(sizeof(struct m_strs) == 16, "wire layout");
 
+/* Resource limits set in the stage before exec (soft = hard); 0: unset. */
+struct m_limits {
+	uint32_t stage;
+	uint32_t zero;
+	uint64_t nofile;	/* RLIMIT_NOFILE */
+	uint64_t fsize;		/* RLIMIT_FSIZE, bytes */
+	uint64_t cpu;		/* RLIMIT_CPU, seconds */
+	uint64_t data;		/* RLIMIT_DATA, bytes */
+};
+_Static_assert(sizeof(struct m_limits) == 40, "wire layout");
+
+/*
+ * The stage loads a filter that sends these syscalls to a listener, with
+ * WAIT_KILLABLE_RECV, names ptracer with PR_SET_PTRACER (for Yama), and
+ * EXEC_ANS hands the listener fd to the planner for the supervisor.
+ */
+struct m_notify {
+	uint32_t stage;
+	uint32_t ptracer;	/* the supervisor's pid */
+	uint32_t n;		/* u32 syscall numbers that follow */
+	uint32_t zero;
+};
+_Static_assert(sizeof(struct m_notify) == 16, "wire layout");
+
 /* m_exec.flags */
 #define SL_EXEC_DEGRADED	(1U << 0)	/* run below SL_LL_ABI_REQUIRED */
-#define SL_EXEC_FLAGS		SL_EXEC_DEGRADED
+#define SL_EXEC_NESTED		(1U << 1)	/* inside a sandbox: keep the
+						 * process group if setpgid is denied */
+#define SL_EXEC_FLAGS		(SL_EXEC_DEGRADED | SL_EXEC_NESTED)
 
 struct m_exec {
 	uint32_t stage;
@@ -131,7 +160,8 @@ enum sl_step {
 	SL_STEP_NONE = 0,
 	SL_STEP_FORK, SL_STEP_FDS, SL_STEP_PGRP, SL_STEP_PDEATHSIG,
 	SL_STEP_CWD, SL_STEP_CAPS, SL_STEP_NNP, SL_STEP_LANDLOCK_ABI,
-	SL_STEP_LANDLOCK, SL_STEP_SECCOMP, SL_STEP_EXEC,
+	SL_STEP_LANDLOCK, SL_STEP_SECCOMP, SL_STEP_EXEC, SL_STEP_RLIMIT,
+	SL_STEP_NOTIFY,
 	SL_STEP_END
 };
 

@@ -1,6 +1,6 @@
 /*
- * util.h: small helpers shared by every process: scoped cleanup of fds and
- * heap memory, and a close() that keeps errno (skalibs' habit).
+ * util.h: small helpers shared by every process: attributes, and a close()
+ * that keeps errno (skalibs' habit).  worker/wutil.h adds scoped cleanup.
  */
 #ifndef SL_UTIL_H
 #define SL_UTIL_H
@@ -31,38 +31,6 @@ sl_closep(int *fdp)
 {
 	sl_close(*fdp);
 	*fdp = -1;
-}
-
-static inline void
-sl_freep(void *pp)
-{
-	void **p = pp;
-
-	free(*p);
-	*p = NULL;
-}
-
-#define cleanup_fd	__attribute__((cleanup(sl_closep)))
-#define cleanup_free	__attribute__((cleanup(sl_freep)))
-
-/* Hands on ownership of an fd: returns it and leaves -1 behind. */
-static inline int
-steal_fd(int *fdp)
-{
-	int fd = *fdp;
-
-	*fdp = -1;
-	return fd;
-}
-
-static inline void *
-steal_ptr(void *pp)
-{
-	void **p = pp;
-	void *r = *p;
-
-	*p = NULL;
-	return r;
 }
 
 #endif

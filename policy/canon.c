@@ -1,11 +1,14 @@
 /*
  * canon.c: the canonical form of a compiled policy and its SHA-256.
  * The form is itself a profile (sandlock-policy(5)): fixed section and key
- * order, every section present, read/write paths, env keys and denied
- * syscalls sorted (their order has no meaning), program arguments in
- * order, strings in basic quotes with \" \\ and \uXXXX for control
- * characters.  Two documents that compile to the same policy render the
- * same bytes, whatever their key order, comments, whitespace or quoting.
+ * order, every section present (the limits and no_supervisor only when
+ * set, so that the digests of policies without them do not change),
+ * read/write paths, env keys and denied syscalls sorted (their order has
+ * no meaning), program arguments in order, strings in basic quotes with
+ * \" \\ and \uXXXX for control characters.  Sizes are written with the
+ * largest binary unit that divides them ("512M").  Two documents that
+ * compile to the same policy render the same bytes, whatever their key
+ * order, comments, whitespace or quoting.
  * SHA-256 comes from libmd (<sha2.h>), pure computation.
  */
 #include <errno.h>
@@ -109,6 +112,48 @@ program(FILE *f, const struct pol *p, const struct pol_strv *prog,
 	(void)fputs(p->env.n ? " }\n" : "}\n", f);
 }
 
+/* A size as -m takes it: the largest binary unit that divides it. */
+static void
+size_key(FILE *f, const char *key, uint64_t v)
+{
+	static const char units[] = "TGMK";
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (v % (UINT64_C(1) << (10 * (4 - i))) == 0) {
+			(void)fprintf(f, "%s = \"%llu%c\"\n", key,
+			    (unsigned long long)(v >> (10 * (4 - i))), units[i]);
+			return;
+		}
+	(void)fprintf(f, "%s = \"%llu\"\n", key, (unsigned long long)v);
+}
+
+/* [limits]: timeout, then each limit that is set, in a fixed order. */
+static void
+limits(FILE *f, const struct pol *p)
+{
+	(void)fputs("\n[limits]\n", f);
+	if (p->timeout_ms % 1000 == 0 && p->timeout_ms > 0)
+		(void)fprintf(f, "timeout = %llu\n",
+		    (unsigned long long)(p->timeout_ms / 1000));
+	else if (p->timeout_ms > 0)
+		(void)fprintf(f, "timeout = \"%llu.%03llu\"\n",
+		    (unsigned long long)(p->timeout_ms / 1000),
+		    (unsigned long long)(p->timeout_ms % 1000));
+	if (p->max_mem != 0)
+		size_key(f, "memory", p->max_mem);
+	if (p->max_procs != 0)
+		(void)fprintf(f, "processes = %u\n", (unsigned)p->max_procs);
+	if (p->max_nofile != 0)
+		(void)fprintf(f, "open_files = %llu\n",
+		    (unsigned long long)p->max_nofile);
+	if (p->max_fsize != 0)
+		size_key(f, "file_size", p->max_fsize);
+	if (p->cpu_secs != 0)
+		(void)fprintf(f, "cpu_time = %llu\n",
+		    (unsigned long long)p->cpu_secs);
+}
+
 static int
 cmp_name(const void *a, const void *b)
 {
@@ -154,18 +199,13 @@ pol_canon(const struct pol *p, const struct pol_strv *prog, char **out,
 	(void)fputs("\n[filesystem]\n", f);
 	strlist(f, "read", r, p->fs_read.n);
 	strlist(f, "write", w, p->fs_write.n);
-	(void)fputs("\n[limits]\n", f);
-	if (p->timeout_ms % 1000 == 0 && p->timeout_ms > 0)
-		(void)fprintf(f, "timeout = %llu\n",
-		    (unsigned long long)(p->timeout_ms / 1000));
-	else if (p->timeout_ms > 0)
-		(void)fprintf(f, "timeout = \"%llu.%03llu\"\n",
-		    (unsigned long long)(p->timeout_ms / 1000),
-		    (unsigned long long)(p->timeout_ms % 1000));
+	limits(f, p);
 	if (denied(f, p) < 0)
 		goto done;
 	(void)fprintf(f, "\n[kernel]\nallow_degraded = %s\n",
 	    p->allow_degraded ? "true" : "false");
+	if (p->no_supervisor)
+		(void)fputs("no_supervisor = true\n", f);
 	if (ferror(f) == 0)
 		rc = 0;
 done:

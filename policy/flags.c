@@ -7,6 +7,8 @@
  * list entry is an error with one line of diagnostic.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +17,8 @@
 enum opt_id {
 	OPT_PROFILE, OPT_PROFILE_FILE,
 	OPT_READ, OPT_WRITE, OPT_CLEAN_ENV, OPT_ENV, OPT_CWD, OPT_TIMEOUT,
-	OPT_DENY, OPT_DEGRADED, OPT_HELP, OPT_AS, OPT_PIPEFAIL, OPT_STDIN
+	OPT_DENY, OPT_DEGRADED, OPT_HELP, OPT_AS, OPT_PIPEFAIL, OPT_STDIN,
+	OPT_PROCS, OPT_MEM, OPT_NOFILE, OPT_FSIZE, OPT_CPU, OPT_NOSUP
 };
 
 /* Where an option may appear (bit per enum pol_ctx). */
@@ -48,6 +51,12 @@ static const struct opt opts[] = {
 	{ 0, "stdin", true, OPT_STDIN, IN_JOB },
 	{ 'p', "profile", true, OPT_PROFILE, IN_RUN },
 	{ 0, "profile-file", true, OPT_PROFILE_FILE, IN_RUN },
+	{ 'P', "max-processes", true, OPT_PROCS, IN_POLICY },
+	{ 'm', "max-memory", true, OPT_MEM, IN_POLICY },
+	{ 0, "max-open-files", true, OPT_NOFILE, IN_POLICY },
+	{ 0, "max-file-size", true, OPT_FSIZE, IN_POLICY },
+	{ 0, "cpu-time", true, OPT_CPU, IN_POLICY },
+	{ 0, "no-supervisor", false, OPT_NOSUP, IN_POLICY },
 };
 
 static int
@@ -57,6 +66,88 @@ set_flag(uint32_t *set, uint32_t bit, const char *name, struct pol_diag *d)
 		return pol_fail(d, EEXIST, "%s given twice", name);
 	*set |= bit;
 	return 0;
+}
+
+struct limit_opt {
+	enum opt_id id;
+	const char *name;
+	uint32_t bit;
+	bool size;		/* SIZE, else a count */
+	uint64_t max;
+	size_t off;		/* of the uint64_t field; procs is separate */
+};
+
+static const struct limit_opt limit_opts[] = {
+	{ OPT_PROCS, "-P/--max-processes", POL_SET_PROCS, false, 1U << 22, 0 },
+	{ OPT_MEM, "-m/--max-memory", POL_SET_MEM, true, 0,
+	    offsetof(struct pol, max_mem) },
+	{ OPT_NOFILE, "--max-open-files", POL_SET_NOFILE, false, 1U << 20,
+	    offsetof(struct pol, max_nofile) },
+	{ OPT_FSIZE, "--max-file-size", POL_SET_FSIZE, true, 0,
+	    offsetof(struct pol, max_fsize) },
+	{ OPT_CPU, "--cpu-time", POL_SET_CPU, false, 31536000,
+	    offsetof(struct pol, cpu_secs) },
+};
+
+/* A limit flag: a count (1..max) or a SIZE, given once. */
+static int
+apply_limit(struct pol *p, enum opt_id id, const char *val, struct pol_diag *d)
+{
+	const struct limit_opt *l = &limit_opts[0];
+	uint64_t v = 0;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(limit_opts) / sizeof(limit_opts[0]); i++)
+		if (limit_opts[i].id == id)
+			l = &limit_opts[i];
+	if (l->size) {
+		if (pol_parse_size(val, &v) < 0)
+			return pol_fail(d, EINVAL, "%s needs a size such as "
+			    "512M or 2G, got '%s'", l->name, val);
+	} else {
+		errno = 0;
+		v = strtoull(val, &end, 10);
+		if (*val < '0' || *val > '9' || *end != '\0' || errno != 0 ||
+		    v == 0 || v > l->max)
+			return pol_fail(d, EINVAL, "%s needs a number from 1 to "
+			    "%llu, got '%s'", l->name,
+			    (unsigned long long)l->max, val);
+	}
+	if (set_flag(&p->set, l->bit, l->name, d) < 0)
+		return -1;
+	if (id == OPT_PROCS)
+		p->max_procs = (uint32_t)v;
+	else
+		memcpy((char *)p + l->off, &v, sizeof(v));
+	return 0;
+}
+
+int
+pol_set_limit(struct pol *p, uint32_t bit, const char *name, const char *val,
+    struct pol_diag *d)
+{
+	char msg[sizeof(d->msg)];
+	size_t i, n;
+	int err;
+
+	for (i = 0; i < sizeof(limit_opts) / sizeof(limit_opts[0]); i++) {
+		if (limit_opts[i].bit != bit)
+			continue;
+		if (apply_limit(p, limit_opts[i].id, val, d) == 0)
+			return 0;
+		err = errno;
+		n = strlen(limit_opts[i].name);
+		if (name != NULL && d != NULL &&
+		    strncmp(d->msg, limit_opts[i].name, n) == 0) {
+			memcpy(msg, d->msg, sizeof(msg));
+			(void)snprintf(d->msg, sizeof(d->msg), "%s%s", name,
+			    msg + n);
+		}
+		errno = err;
+		return -1;
+	}
+	return pol_fail(d, EINVAL, "no limit has setting 0x%x", (unsigned)bit);
 }
 
 static int
@@ -85,7 +176,8 @@ apply_job(struct pol_jobopts *jo, enum opt_id id, const char *val,
 	case OPT_PROFILE: case OPT_PROFILE_FILE:
 	case OPT_READ: case OPT_WRITE: case OPT_CLEAN_ENV: case OPT_ENV:
 	case OPT_CWD: case OPT_TIMEOUT: case OPT_DENY: case OPT_DEGRADED:
-	case OPT_HELP:
+	case OPT_HELP: case OPT_PROCS: case OPT_MEM: case OPT_NOFILE:
+	case OPT_FSIZE: case OPT_CPU: case OPT_NOSUP:
 		break;
 	}
 	return 0;
@@ -136,6 +228,12 @@ apply(struct pol *p, struct pol_jobopts *jo, enum opt_id id,
 		return set_profile(p, id == OPT_PROFILE_FILE, val, d);
 	case OPT_AS: case OPT_PIPEFAIL: case OPT_STDIN:
 		return apply_job(jo, id, val, d);
+	case OPT_PROCS: case OPT_MEM: case OPT_NOFILE: case OPT_FSIZE:
+	case OPT_CPU:
+		return apply_limit(p, id, val, d);
+	case OPT_NOSUP:
+		p->no_supervisor = true;
+		return set_flag(&p->set, POL_SET_NOSUP, "--no-supervisor", d);
 	case OPT_HELP:
 		break;
 	}

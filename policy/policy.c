@@ -196,3 +196,52 @@ bad:
 	return pol_fail(d, EINVAL, "--timeout needs seconds > 0 (at most a "
 	    "year, 3 decimals), got '%s'", s);
 }
+
+int
+pol_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1;
+	const char *c = s;
+
+	if (*c < '0' || *c > '9')
+		goto bad;
+	for (; *c >= '0' && *c <= '9'; c++) {
+		if (v > (UINT64_C(1) << 62) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(*c - '0');
+	}
+	switch (*c) {
+	case 'k': case 'K': mul = UINT64_C(1) << 10; c++; break;
+	case 'm': case 'M': mul = UINT64_C(1) << 20; c++; break;
+	case 'g': case 'G': mul = UINT64_C(1) << 30; c++; break;
+	case 't': case 'T': mul = UINT64_C(1) << 40; c++; break;
+	default: break;
+	}
+	if (*c != '\0' || v == 0 || v > (UINT64_C(1) << 62) / mul)
+		goto bad;
+	*out = v * mul;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+bool
+pol_needs_supervisor(const struct pol *p)
+{
+	return p->max_procs != 0 || p->max_mem != 0;
+}
+
+int
+pol_check(const struct pol *p, struct pol_diag *d)
+{
+	if (!p->no_supervisor)
+		return 0;
+	if (p->max_procs != 0)
+		return pol_fail(d, EINVAL, "--no-supervisor cannot enforce "
+		    "-P/--max-processes");
+	if (p->max_mem != 0)
+		return pol_fail(d, EINVAL, "--no-supervisor cannot enforce "
+		    "-m/--max-memory");
+	return 0;
+}

@@ -31,6 +31,12 @@ struct pol_diag {
 #define POL_SET_DEGRADED	(1U << 3)
 #define POL_SET_PIPEFAIL	(1U << 4)
 #define POL_SET_STDIN		(1U << 5)
+#define POL_SET_PROCS		(1U << 6)
+#define POL_SET_MEM		(1U << 7)
+#define POL_SET_NOFILE		(1U << 8)
+#define POL_SET_FSIZE		(1U << 9)
+#define POL_SET_CPU		(1U << 10)
+#define POL_SET_NOSUP		(1U << 11)
 
 struct pol {
 	struct pol_strv fs_read;	/* absolute paths, as given */
@@ -46,7 +52,32 @@ struct pol {
 	char *profile;			/* -p NAME or --profile-file PATH, which
 					 * the caller loads; NULL: none */
 	bool profile_is_path;		/* --profile-file */
+	/* Limits; 0 = none.  Sizes in bytes, CPU time in seconds. */
+	uint32_t max_procs;		/* -P: processes and threads alive */
+	uint64_t max_mem;		/* -m */
+	uint64_t max_nofile;		/* --max-open-files */
+	uint64_t max_fsize;		/* --max-file-size */
+	uint64_t cpu_secs;		/* --cpu-time */
+	bool no_supervisor;		/* --no-supervisor */
 };
+
+/* Whether the policy needs the supervisor process (-P, -m). */
+bool	pol_needs_supervisor(const struct pol *p);
+/*
+ * Checks what needs a whole policy: --no-supervisor with a flag that needs
+ * the supervisor is EINVAL, naming the flag.
+ */
+int	pol_check(const struct pol *p, struct pol_diag *d);
+/* SIZE: N, NK, NM, NG or NT (binary units), 1 to 2^62; EINVAL otherwise. */
+int	pol_parse_size(const char *s, uint64_t *out);
+/*
+ * Sets the limit of bit (POL_SET_PROCS, _MEM, _NOFILE, _FSIZE or _CPU)
+ * from val with the checks of its flag: EINVAL out of range, EEXIST if
+ * set already.  Messages name the flag, or name (a profile key) if not
+ * NULL.
+ */
+int	pol_set_limit(struct pol *p, uint32_t bit, const char *name,
+	    const char *val, struct pol_diag *d);
 
 void	pol_init(struct pol *p);
 void	pol_free(struct pol *p);

@@ -14,7 +14,8 @@
 
 enum pkey {
 	K_EXEC, K_ARGS, K_ENV, K_CWD, K_CLEAN_ENV, K_READ, K_WRITE, K_TIMEOUT,
-	K_DENY, K_DEGRADED, K_UNSUPPORTED
+	K_DENY, K_DEGRADED, K_MEM, K_PROCS, K_NOFILE, K_FSIZE, K_CPU, K_NOSUP,
+	K_UNSUPPORTED
 };
 
 struct keydef {
@@ -40,9 +41,11 @@ static const struct keydef keys[] = {
 	{ "filesystem", "on_exit", K_UNSUPPORTED },
 	{ "filesystem", "on_error", K_UNSUPPORTED },
 	{ "limits", "timeout", K_TIMEOUT },
-	{ "limits", "memory", K_UNSUPPORTED },
-	{ "limits", "processes", K_UNSUPPORTED },
-	{ "limits", "open_files", K_UNSUPPORTED },
+	{ "limits", "memory", K_MEM },
+	{ "limits", "processes", K_PROCS },
+	{ "limits", "open_files", K_NOFILE },
+	{ "limits", "file_size", K_FSIZE },
+	{ "limits", "cpu_time", K_CPU },
 	{ "limits", "cpu", K_UNSUPPORTED },
 	{ "limits", "disk", K_UNSUPPORTED },
 	{ "limits", "gpu_devices", K_UNSUPPORTED },
@@ -51,6 +54,7 @@ static const struct keydef keys[] = {
 	{ "syscalls", "extra_deny", K_DENY },
 	{ "syscalls", "extra_allow", K_UNSUPPORTED },
 	{ "kernel", "allow_degraded", K_DEGRADED },
+	{ "kernel", "no_supervisor", K_NOSUP },
 };
 
 /* Sections of the original schema that this version does not enforce. */
@@ -65,6 +69,7 @@ struct pm {
 	struct pol_strv *prog;
 	struct pol_diag *d;
 	char name[128];		/* section.key of the value at hand */
+	const struct toml_val *nosup;	/* kernel.no_supervisor, if given */
 };
 
 static int
@@ -182,6 +187,35 @@ set_bool(struct pm *m, const struct toml_val *v, bool *b, uint32_t bit)
 	return 0;
 }
 
+/*
+ * A limit through its flag's checks (pol_set_limit): counts are integers;
+ * sizes are a SIZE string as -m takes, or an integer number of bytes.
+ */
+static int
+set_limit(struct pm *m, enum pkey id, const struct toml_val *v)
+{
+	bool size = id == K_MEM || id == K_FSIZE;
+	const char *val = v->type == TOML_STRING ? v->s : NULL;
+	uint32_t bit;
+	char s[32];
+
+	bit = id == K_MEM ? POL_SET_MEM : id == K_PROCS ? POL_SET_PROCS :
+	    id == K_NOFILE ? POL_SET_NOFILE : id == K_FSIZE ? POL_SET_FSIZE :
+	    POL_SET_CPU;
+	if (v->type == TOML_INT) {
+		(void)snprintf(s, sizeof(s), "%lld", (long long)v->i);
+		val = s;
+	} else if (v->type != TOML_STRING || !size)
+		return expected(m, v, size ? "a string such as \"512M\" or an "
+		    "integer number of bytes" : "an integer");
+	if (pol_set_limit(m->p, bit, m->name, val, m->d) < 0) {
+		m->d->line = v->line;
+		m->d->col = v->col;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 set_list(struct pm *m, enum pkey id, const struct toml_val *v)
 {
@@ -233,6 +267,11 @@ apply_key(struct pm *m, enum pkey id, const struct toml_val *v)
 		return set_bool(m, v, &m->p->allow_degraded, POL_SET_DEGRADED);
 	case K_TIMEOUT:
 		return set_timeout(m, v);
+	case K_MEM: case K_PROCS: case K_NOFILE: case K_FSIZE: case K_CPU:
+		return set_limit(m, id, v);
+	case K_NOSUP:
+		m->nosup = v;
+		return set_bool(m, v, &m->p->no_supervisor, POL_SET_NOSUP);
 	case K_UNSUPPORTED:
 		break;
 	}
@@ -294,14 +333,36 @@ known_section(const char *name)
 	return false;
 }
 
+/*
+ * pol_check() for the table alone: no_supervisor with a limit that needs
+ * the supervisor is wrong whatever goes over it (flags only add limits).
+ */
+static int
+check_nosup(struct pm *m)
+{
+	struct pol_diag cd;
+
+	if (m->nosup == NULL || pol_check(m->p, &cd) == 0)
+		return 0;
+	return perr(m->d, m->nosup->line, m->nosup->col, EINVAL, "%skernel."
+	    "no_supervisor cannot enforce %slimits.%s", m->pre, m->pre,
+	    m->p->max_procs != 0 ? "processes" : "memory");
+}
+
 int
 pol_profile_table(const struct toml_val *t, const char *pre,
     const char *const *skip, struct pol *p, struct pol_strv *prog,
     struct pol_diag *d)
 {
-	struct pm m = { pre, skip != NULL, p, prog, d, "" };
+	struct pm m;
 	size_t i, k;
 
+	memset(&m, 0, sizeof(m));
+	m.pre = pre;
+	m.stage = skip != NULL;
+	m.p = p;
+	m.prog = prog;
+	m.d = d;
 	for (i = 0; i < t->n; i++) {
 		const struct toml_kv *s = &t->kv[i];
 
@@ -327,7 +388,7 @@ pol_profile_table(const struct toml_val *t, const char *pre,
 			return perr(d, s->line, s->col, EINVAL, "unknown section "
 			    "[%s%s]", pre, s->key);
 	}
-	return 0;
+	return check_nosup(&m);
 }
 
 int
@@ -413,11 +474,30 @@ merge_env(struct pol *base, const char *kv)
 	return pol_strv_add(&base->env, kv);
 }
 
+/* Limits and --no-supervisor: over's replace base's, as -t does. */
+static void
+merge_limits(struct pol *base, const struct pol *over)
+{
+	if ((over->set & POL_SET_PROCS) || over->max_procs != 0)
+		base->max_procs = over->max_procs;
+	if ((over->set & POL_SET_MEM) || over->max_mem != 0)
+		base->max_mem = over->max_mem;
+	if ((over->set & POL_SET_NOFILE) || over->max_nofile != 0)
+		base->max_nofile = over->max_nofile;
+	if ((over->set & POL_SET_FSIZE) || over->max_fsize != 0)
+		base->max_fsize = over->max_fsize;
+	if ((over->set & POL_SET_CPU) || over->cpu_secs != 0)
+		base->cpu_secs = over->cpu_secs;
+	if ((over->set & POL_SET_NOSUP) || over->no_supervisor)
+		base->no_supervisor = over->no_supervisor;
+}
+
 int
 pol_merge(struct pol *base, const struct pol *over, struct pol_diag *d)
 {
 	const uint32_t known = POL_SET_CWD | POL_SET_TIMEOUT |
-	    POL_SET_CLEAN_ENV | POL_SET_DEGRADED;
+	    POL_SET_CLEAN_ENV | POL_SET_DEGRADED | POL_SET_PROCS | POL_SET_MEM |
+	    POL_SET_NOFILE | POL_SET_FSIZE | POL_SET_CPU | POL_SET_NOSUP;
 	size_t i, k;
 	char *c;
 
@@ -455,7 +535,7 @@ pol_merge(struct pol *base, const struct pol *over, struct pol_diag *d)
 		base->clean_env = over->clean_env;
 	if ((over->set & POL_SET_DEGRADED) || over->allow_degraded)
 		base->allow_degraded = over->allow_degraded;
-	base->set |= over->set & (POL_SET_CWD | POL_SET_TIMEOUT |
-	    POL_SET_CLEAN_ENV | POL_SET_DEGRADED);
+	merge_limits(base, over);
+	base->set |= over->set & known;
 	return 0;
 }

@@ -33,9 +33,10 @@ int	pol_profile_table(const struct toml_val *t, const char *pre,
  * profile: lists extend it (a path already there with the same mode is
  * kept once; with the other mode it is an error, EEXIST), an --env key
  * replaces the profile's value, and scalars that over sets (cwd, timeout,
- * clean_env, allow_degraded) replace base's.  A setting of over that
- * this merge does not know (a POL_SET_* bit besides those four) is
- * refused with EINVAL rather than dropped.
+ * clean_env, allow_degraded, the limits and no_supervisor) replace
+ * base's.  A setting of over that this merge does not know (a POL_SET_*
+ * bit besides those) is refused with EINVAL rather than dropped.  The
+ * result is not checked as a whole: pol_check() it before running it.
  */
 int	pol_merge(struct pol *base, const struct pol *over,
 	    struct pol_diag *d);

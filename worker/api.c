@@ -129,6 +129,7 @@ sandlock_exit_status(const struct sandlock_result *r)
 	case SANDLOCK_EXITED:
 		return r->status & 0xff;
 	case SANDLOCK_SIGNALED:
+	case SANDLOCK_MEMORY:
 		return 128 + r->status;
 	case SANDLOCK_TIMEOUT:
 		return 124;

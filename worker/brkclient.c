@@ -64,9 +64,12 @@ queue_exit(struct brk *b)
 	return 0;
 }
 
-/* Waits for the answer of the last request; EPROTO for anything else. */
+/*
+ * Waits for the answer of the last request; EPROTO for anything else.
+ * An fd it carries goes to *fdp (closed when fdp is NULL).
+ */
 static int
-answer(struct brk *b, uint32_t type, void *body, size_t len)
+answer(struct brk *b, uint32_t type, void *body, size_t len, int *fdp)
 {
 	int r;
 
@@ -76,12 +79,15 @@ answer(struct brk *b, uint32_t type, void *body, size_t len)
 				errno = EPIPE;
 			return -1;
 		}
-		msg_free(&rmsg);
 		if (rmsg.hdr.type != MSG_STAGE_EXIT)
 			break;
+		msg_free(&rmsg);
 		if (queue_exit(b) < 0)
 			return -1;
 	}
+	if (fdp != NULL && rmsg.nfds == 1)
+		*fdp = msg_take_fd(&rmsg, 0);
+	msg_free(&rmsg);
 	if (rmsg.hdr.type != type || rmsg.hdr.seq != b->seq ||
 	    rmsg.bodylen != len) {
 		errno = EPROTO;
@@ -132,7 +138,7 @@ brk_start(struct brk *b, const char **path_out)
 	b->seq = 0;
 	b->npending = 0;
 	if (request(b, MSG_HELLO, &h, sizeof(h), NULL, 0) < 0 ||
-	    answer(b, MSG_HELLO_ANS, &ha, sizeof(ha)) < 0 ||
+	    answer(b, MSG_HELLO_ANS, &ha, sizeof(ha), NULL) < 0 ||
 	    ha.version != SL_PROTO_VERSION) {
 		if (errno == 0)
 			errno = EPROTO;
@@ -216,8 +222,32 @@ brk_stage_strs(struct brk *b, uint32_t stage, uint32_t kind, char *const *v,
 }
 
 int
+brk_stage_limits(struct brk *b, const struct m_limits *l)
+{
+	return request(b, MSG_STAGE_LIMITS, l, sizeof(*l), NULL, 0);
+}
+
+int
+brk_stage_notify(struct brk *b, uint32_t stage, uint32_t ptracer,
+    const uint32_t *nrs, uint32_t n)
+{
+	static struct wb w;
+	struct m_notify m = { stage, ptracer, n, 0 };
+	uint32_t i;
+
+	wb_init(&w);
+	if (wb_bytes(&w, &m, sizeof(m)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (wb_u32(&w, nrs[i]) < 0)
+			return -1;
+	return request(b, MSG_STAGE_NOTIFY, w.buf, w.len, NULL, 0);
+}
+
+int
 brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
-    const uint32_t *deny, uint32_t ndeny, int cwd_fd, struct m_exec_ans *ans)
+    const uint32_t *deny, uint32_t ndeny, int cwd_fd, struct m_exec_ans *ans,
+    int *listener)
 {
 	static struct wb w;
 	struct m_exec m = { stage, flags, ndeny, 0 };
@@ -231,7 +261,8 @@ brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
 			return -1;
 	if (request(b, MSG_STAGE_EXEC, w.buf, w.len, &cwd_fd, 1) < 0)
 		return -1;
-	return answer(b, MSG_STAGE_EXEC_ANS, ans, sizeof(*ans));
+	*listener = -1;
+	return answer(b, MSG_STAGE_EXEC_ANS, ans, sizeof(*ans), listener);
 }
 
 int

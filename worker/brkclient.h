@@ -36,10 +36,17 @@ int	brk_stage_fd(struct brk *b, uint32_t stage, uint32_t target, int fd);
 /* Sends n strings of one kind, split over as many messages as needed. */
 int	brk_stage_strs(struct brk *b, uint32_t stage, uint32_t kind,
 	    char *const *v, size_t n);
-/* Sends EXEC and waits for EXEC_ANS (EXIT messages meanwhile: EPROTO). */
+int	brk_stage_limits(struct brk *b, const struct m_limits *l);
+int	brk_stage_notify(struct brk *b, uint32_t stage, uint32_t ptracer,
+	    const uint32_t *nrs, uint32_t n);
+/*
+ * Sends EXEC and waits for EXEC_ANS (EXITs meanwhile are queued).  The
+ * stage's listener fd, when NOTIFY was sent, goes to *listener (else -1);
+ * the caller closes it.
+ */
 int	brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
 	    const uint32_t *deny, uint32_t ndeny, int cwd_fd,
-	    struct m_exec_ans *ans);
+	    struct m_exec_ans *ans, int *listener);
 int	brk_stage_kill(struct brk *b, uint32_t stage, int signo);
 /*
  * Receives one EXIT, the oldest queued one first (b->npending).  Returns 1

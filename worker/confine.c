@@ -4,7 +4,7 @@
 
 #include "compat/landlock.h"
 #include "internal.h"
-#include "util.h"
+#include "wutil.h"
 
 int
 plan_confine_self(int abi)

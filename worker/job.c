@@ -17,6 +17,8 @@
 #include "brkclient.h"
 #include "compat/landlock.h"
 #include "job.h"
+#include "msg.h"
+#include "supervisor.h"
 #include "util.h"
 
 #define GRACE_MS	5000	/* for the broker to report killed stages */
@@ -31,6 +33,8 @@ struct jrun {
 	size_t n;
 	const struct sandlock_job_opts *o;
 	struct brk b;
+	int sup;			/* socket to the supervisor, or -1 */
+	pid_t sup_pid;
 	int cap[2];
 	struct buf out[2];
 	size_t running;
@@ -46,7 +50,8 @@ static const char *const step_names[SL_STEP_END] = {
 	[SL_STEP_NNP] = "no_new_privs",
 	[SL_STEP_LANDLOCK_ABI] = "Landlock ABI",
 	[SL_STEP_LANDLOCK] = "Landlock", [SL_STEP_SECCOMP] = "seccomp",
-	[SL_STEP_EXEC] = "execve",
+	[SL_STEP_EXEC] = "execve", [SL_STEP_RLIMIT] = "resource limits",
+	[SL_STEP_NOTIFY] = "the supervisor's filter",
 };
 
 static int64_t
@@ -98,12 +103,17 @@ static int
 plan_all(struct jrun *j, struct sandlock_error *e)
 {
 	struct sandlock_error se;
+	struct pol_diag d;
 	struct jstage *s;
 	size_t i;
 
 	for (i = 0; i < j->n; i++) {
 		s = &j->st[i];
 		s->runnable = true;
+		if (pol_check(s->pol, &d) < 0)
+			return j->n == 1 ? sl_err(e, errno, "%s", d.msg) :
+			    sl_err(e, errno, "stage %zu (%s): %s", i + 1,
+			    s->argv[0], d.msg);
 		if (plan_build(s->pol, s->argv, s->extra_env, &s->plan, &s->res,
 		    &se) == 0)
 			continue;
@@ -153,11 +163,35 @@ check_abi(struct jrun *j, struct sandlock_error *e)
 	return 0;
 }
 
+/* LIMITS and NOTIFY, for a policy that has limits. */
 static int
-send_stage(struct brk *b, uint32_t idx, struct jstage *s,
-    struct m_exec_ans *ans)
+send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
+{
+	static const uint32_t procs[] = SUP_NOTIFY_PROCS;
+	struct m_limits l;
+
+	memset(&l, 0, sizeof(l));
+	l.stage = idx;
+	l.nofile = p->max_nofile;
+	l.fsize = p->max_fsize;
+	l.cpu = p->cpu_secs;
+	l.data = p->max_mem;
+	if ((l.nofile | l.fsize | l.cpu | l.data) != 0 &&
+	    brk_stage_limits(&j->b, &l) < 0)
+		return -1;
+	if (p->max_procs != 0 && brk_stage_notify(&j->b, idx,
+	    (uint32_t)j->sup_pid, procs, SL_NITEMS(procs)) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+send_stage(struct jrun *j, uint32_t idx, struct jstage *s,
+    struct m_exec_ans *ans, int *listener)
 {
 	const struct plan *pl = &s->plan;
+	struct brk *b = &j->b;
+	uint32_t flags = 0;
 	size_t i, argc = 0;
 
 	while (s->argv[argc] != NULL)
@@ -173,11 +207,32 @@ send_stage(struct brk *b, uint32_t idx, struct jstage *s,
 			return -1;
 	if (brk_stage_strs(b, idx, SL_STR_FILE, &pl->file, 1) < 0 ||
 	    brk_stage_strs(b, idx, SL_STR_ARGV, s->argv, argc) < 0 ||
-	    brk_stage_strs(b, idx, SL_STR_ENV, pl->env.v, pl->env.n) < 0)
+	    brk_stage_strs(b, idx, SL_STR_ENV, pl->env.v, pl->env.n) < 0 ||
+	    send_limits(j, idx, s->pol) < 0)
 		return -1;
-	return brk_stage_exec(b, idx, s->pol->allow_degraded ?
-	    SL_EXEC_DEGRADED : 0, s->pol->deny, (uint32_t)s->pol->ndeny,
-	    pl->cwd_fd, ans);
+	if (s->pol->allow_degraded)
+		flags |= SL_EXEC_DEGRADED;
+	if (s->pol->no_supervisor)
+		flags |= SL_EXEC_NESTED;
+	return brk_stage_exec(b, idx, flags, s->pol->deny,
+	    (uint32_t)s->pol->ndeny, pl->cwd_fd, ans, listener);
+}
+
+/* Hands a started stage's limits and listener to the supervisor. */
+static int
+supervise(struct jrun *j, uint32_t idx, const struct jstage *s, int *lfd)
+{
+	struct sup_stage ss;
+	int r;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.stage = idx;
+	ss.pgid = (uint32_t)s->pgid;
+	ss.max_procs = s->pol->max_procs;
+	ss.max_mem = s->pol->max_mem;
+	r = sup_add_stage(j->sup, &ss, *lfd);
+	sl_closep(lfd);
+	return r;
 }
 
 static void
@@ -197,8 +252,10 @@ exec_failed(struct jstage *s, const struct m_exec_ans *ans)
 		    ans->err == EACCES ? " (is it beneath a -r rule?)" : "");
 		not_run(s, 126, ans->err, msg);
 	} else {
-		(void)snprintf(msg, sizeof(msg), "stage setup failed at %s: %s",
-		    step, strerror(ans->err));
+		(void)snprintf(msg, sizeof(msg), "stage setup failed at %s: %s%s",
+		    step, strerror(ans->err), ans->step == SL_STEP_PGRP &&
+		    ans->err == EPERM ? " (inside another sandlock sandbox? "
+		    "pass --no-supervisor)" : "");
 		not_run(s, 125, ans->err, msg);
 	}
 }
@@ -209,12 +266,13 @@ start_all(struct jrun *j, struct sandlock_error *e)
 {
 	struct m_exec_ans ans;
 	struct jstage *s;
+	int lfd = -1;
 	size_t i;
 
 	for (i = 0; i < j->n; i++) {
 		s = &j->st[i];
 		if (s->runnable) {
-			if (send_stage(&j->b, (uint32_t)i, s, &ans) < 0) {
+			if (send_stage(j, (uint32_t)i, s, &ans, &lfd) < 0) {
 				close_fds(s);
 				return sl_err(e, errno, "the broker refused "
 				    "stage %zu: %s", i + 1, strerror(errno));
@@ -226,6 +284,13 @@ start_all(struct jrun *j, struct sandlock_error *e)
 				s->pgid = (pid_t)ans.pid;
 				j->running++;
 			}
+			if (s->running && pol_needs_supervisor(s->pol) &&
+			    supervise(j, (uint32_t)i, s, &lfd) < 0) {
+				close_fds(s);
+				return sl_err(e, errno, "the supervisor refused "
+				    "stage %zu: %s", i + 1, strerror(errno));
+			}
+			sl_closep(&lfd);
 		}
 		close_fds(s);
 	}
@@ -240,6 +305,9 @@ set_status(struct jstage *s, int ws, bool timed_out)
 	if (timed_out) {
 		s->res.outcome = SANDLOCK_TIMEOUT;
 		s->res.status = 0;
+	} else if (s->mem_killed) {
+		s->res.outcome = SANDLOCK_MEMORY;
+		s->res.status = SIGKILL;
 	} else if (WIFSIGNALED(ws)) {
 		s->res.outcome = SANDLOCK_SIGNALED;
 		s->res.status = WTERMSIG(ws);
@@ -275,6 +343,40 @@ broker_lost(struct jrun *j, struct sandlock_error *e)
 		(void)kill(j->b.pid, SIGKILL);
 	return sl_err(e, EPIPE, "the broker died or stopped answering; "
 	    "killed the sandbox");
+}
+
+/* The supervisor died: nothing may run unmediated. */
+static int
+sup_lost(struct jrun *j, struct sandlock_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->st[i].running) {
+			(void)brk_stage_kill(&j->b, (uint32_t)i, SIGKILL);
+			(void)killpg(j->st[i].pgid, SIGKILL);
+		}
+	(void)broker_lost(j, NULL);
+	return sl_err(e, EPIPE, "the supervisor died; killed the sandbox");
+}
+
+static struct msg smsg;
+
+/* A memory kill report from the supervisor. */
+static int
+on_sup_msg(struct jrun *j)
+{
+	struct sup_memkill mk;
+
+	if (msg_recv(j->sup, &smsg) <= 0)
+		return -1;
+	msg_free(&smsg);
+	if (smsg.hdr.type != SUP_MEMKILL || smsg.bodylen != sizeof(mk))
+		return -1;
+	memcpy(&mk, smsg.body, sizeof(mk));
+	if (mk.stage < j->n)
+		j->st[mk.stage].mem_killed = true;
+	return 0;
 }
 
 static int
@@ -319,7 +421,7 @@ wait_all(struct jrun *j, struct sandlock_error *e)
 {
 	const struct sandlock_job_opts *o = j->o;
 	int64_t deadline = o->timeout_ms ? now_ms() + (int64_t)o->timeout_ms : 0;
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	int n, sig, k;
 
 	while (j->running > 0 || j->cap[0] >= 0 || j->cap[1] >= 0) {
@@ -337,10 +439,13 @@ wait_all(struct jrun *j, struct sandlock_error *e)
 		pfd[1].fd = o->cancel_fd;
 		pfd[2].fd = j->cap[0];
 		pfd[3].fd = j->cap[1];
-		for (k = 0; k < 4; k++)
+		pfd[4].fd = j->running > 0 ? j->sup : -1;
+		for (k = 0; k < 5; k++)
 			pfd[k].events = POLLIN;
-		if ((n = poll(pfd, 4, wait_ms)) < 0 && errno != EINTR)
+		if ((n = poll(pfd, 5, wait_ms)) < 0 && errno != EINTR)
 			return broker_lost(j, e);
+		if (pfd[4].revents != 0 && on_sup_msg(j) < 0)
+			return sup_lost(j, e);
 		if (n == 0 && (j->timed_out || j->running == 0))
 			return j->running > 0 ? broker_lost(j, e) : 0;
 		if (n == 0) {
@@ -422,6 +527,17 @@ fill_result(struct jrun *j, struct sandlock_job_result *out)
 	return 0;
 }
 
+static bool
+needs_sup(const struct jrun *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->st[i].runnable && pol_needs_supervisor(j->st[i].pol))
+			return true;
+	return false;
+}
+
 int
 job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
     int cap[2], struct sandlock_job_result *out, struct sandlock_error *e)
@@ -435,6 +551,7 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	j.n = n;
 	j.o = o;
 	j.b.sock = -1;
+	j.sup = -1;
 	j.cap[0] = cap[0];
 	j.cap[1] = cap[1];
 	memset(out, 0, sizeof(*out));
@@ -449,6 +566,11 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	}
 	if (check_abi(&j, e) < 0)
 		goto done;
+	if (needs_sup(&j) && (j.sup_pid = sup_start(&j.sup)) < 0) {
+		(void)sl_err(e, errno, "unable to start the supervisor: %s",
+		    strerror(errno));
+		goto done;
+	}
 	if (o->confine_self && plan_confine_self(j.b.ll_abi) < 0) {
 		(void)sl_err(e, errno, "unable to confine the planner: %s",
 		    strerror(errno));
@@ -468,6 +590,10 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 done:
 	saved = errno != 0 ? errno : EIO;
 	brk_stop(&j.b);
+	sl_closep(&j.sup);
+	if (j.sup_pid > 0)
+		while (waitpid(j.sup_pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	sl_closep(&j.cap[0]);
 	sl_closep(&j.cap[1]);
 	free(j.out[0].p);

@@ -18,6 +18,7 @@ struct jstage {
 	int fds[SL_MAX_TARGETS];	/* owned until sent */
 	uint32_t nfds;
 	bool running;
+	bool mem_killed;		/* by the supervisor, for -m */
 	pid_t pgid;
 	struct sandlock_result res;
 	char errmsg[256];		/* why it did not run */

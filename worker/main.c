@@ -33,6 +33,12 @@ static const char usage[] =
 "      --cwd DIR                 working directory (default: the current)\n"
 "  -t, --timeout SECS            kill the whole process tree after SECS\n"
 "      --extra-deny-syscall NAME deny a syscall with EPERM (repeatable)\n"
+"  -P, --max-processes N         at most N processes and threads alive\n"
+"  -m, --max-memory SIZE         memory limit (512M, 2G): ENOMEM, or killed\n"
+"      --max-open-files N        RLIMIT_NOFILE\n"
+"      --max-file-size SIZE      RLIMIT_FSIZE\n"
+"      --cpu-time SECS           RLIMIT_CPU\n"
+"      --no-supervisor           no supervisor (refuses -P, -m); nests\n"
 "      --allow-degraded          run even if Landlock is missing or too old\n"
 "  -p, --profile NAME            start from profile NAME (see profile list)\n"
 "      --profile-file FILE       start from the profile in FILE\n"
@@ -120,6 +126,9 @@ cmd_run(int argc, char *argv[])
 	else if (r.outcome == SANDLOCK_TIMEOUT)
 		(void)fprintf(stderr, "sandlock: timeout: killed %s and every "
 		    "process it started\n", cmd[0]);
+	else if (r.outcome == SANDLOCK_MEMORY)
+		(void)fprintf(stderr, "sandlock: memory limit (-m) exceeded: "
+		    "killed %s and every process it started\n", cmd[0]);
 	status = sandlock_exit_status(&r);
 	sandlock_policy_free(p);
 	return status;
@@ -138,6 +147,10 @@ report(const struct sandlock_job_result *r, char *const argv[])
 		if (s->outcome == SANDLOCK_NOT_RUN)
 			(void)fprintf(stderr, "sandlock: stage %zu: %s\n", i + 1,
 			    r->errors[i]);
+		else if (s->outcome == SANDLOCK_MEMORY)
+			(void)fprintf(stderr, "sandlock: stage %zu: memory limit "
+			    "(-m) exceeded: killed it and its processes\n",
+			    i + 1);
 		else if (i + 1 < r->nstages && s->outcome == SANDLOCK_EXITED &&
 		    s->status != 0)
 			(void)fprintf(stderr, "sandlock: stage %zu exited with "

@@ -14,7 +14,7 @@
 
 #include "compat/landlock.h"
 #include "plan.h"
-#include "util.h"
+#include "wutil.h"
 
 extern char **environ;
 

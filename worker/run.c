@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "job.h"
-#include "util.h"
+#include "wutil.h"
 
 struct sandlock_stage {
 	struct pol pol;

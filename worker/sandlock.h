@@ -105,7 +105,9 @@ enum sandlock_outcome {
 	SANDLOCK_EXITED = 1,	/* status: exit code */
 	SANDLOCK_SIGNALED,	/* status: signal number */
 	SANDLOCK_TIMEOUT,	/* killed at the timeout, with its descendants */
-	SANDLOCK_NOT_RUN	/* status: 125, 126 or 127 as for the CLI */
+	SANDLOCK_NOT_RUN,	/* status: 125, 126 or 127 as for the CLI */
+	SANDLOCK_MEMORY		/* killed over -m, with its descendants;
+				 * status: SIGKILL (CLI: 137) */
 };
 
 struct sandlock_result {

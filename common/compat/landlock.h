@@ -23,30 +23,17 @@ struct sl_path_beneath_attr {
 } __attribute__((packed));
 _Static_assert(sizeof(struct sl_path_beneath_attr) == 12, "landlock_path_beneath_attr");
 
-struct sl_net_port_attr {
-	uint64_t allowed_access;
-	uint64_t port;
-};
-_Static_assert(sizeof(struct sl_net_port_attr) == 16, "landlock_net_port_attr");
-
 #define SL_LL_CREATE_RULESET_VERSION	(1U << 0)
 #define SL_LL_RULE_PATH_BENEATH		1
-#define SL_LL_RULE_NET_PORT		2
 
-/* Filesystem rights and the ABI that introduced each. */
+/*
+ * Filesystem rights named here are those sandlock names; bits 4-12
+ * (remove, make_*) are the rest of ABI 1, covered by SL_LL_FS_ABI1.
+ */
 #define SL_LL_FS_EXECUTE	(1ULL << 0)
 #define SL_LL_FS_WRITE_FILE	(1ULL << 1)
 #define SL_LL_FS_READ_FILE	(1ULL << 2)
 #define SL_LL_FS_READ_DIR	(1ULL << 3)
-#define SL_LL_FS_REMOVE_DIR	(1ULL << 4)
-#define SL_LL_FS_REMOVE_FILE	(1ULL << 5)
-#define SL_LL_FS_MAKE_CHAR	(1ULL << 6)
-#define SL_LL_FS_MAKE_DIR	(1ULL << 7)
-#define SL_LL_FS_MAKE_REG	(1ULL << 8)
-#define SL_LL_FS_MAKE_SOCK	(1ULL << 9)
-#define SL_LL_FS_MAKE_FIFO	(1ULL << 10)
-#define SL_LL_FS_MAKE_BLOCK	(1ULL << 11)
-#define SL_LL_FS_MAKE_SYM	(1ULL << 12)
 #define SL_LL_FS_REFER		(1ULL << 13)	/* ABI 2 */
 #define SL_LL_FS_TRUNCATE	(1ULL << 14)	/* ABI 3 */
 #define SL_LL_FS_IOCTL_DEV	(1ULL << 15)	/* ABI 5 */

@@ -22,6 +22,8 @@
 #include <limits.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/io_uring.h>
 #include <linux/perf_event.h>
 #include <netinet/in.h>
@@ -231,6 +233,14 @@ static const struct errno_name errno_names[] = {
 	EN(ENOTRECOVERABLE), EN(ERFKILL), EN(EHWPOISON),
 };
 #undef EN
+
+static const char *errno_name(int e)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (errno_names[i].num == e)
+			return errno_names[i].name;
+	return "E?";
+}
 
 static int print_err(int e)
 {
@@ -1221,6 +1231,220 @@ static int op_fork(UNUSED int argc, UNUSED char **argv)
 	return print_ok();
 }
 
+/* One fork by the chosen path: 0 libc fork, 1 raw clone, 2 raw fork. */
+static pid_t fork_by(int how)
+{
+	if (how == 1)
+		return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (how == 2)
+		return (pid_t)syscall(SYS_fork);
+	return fork();
+}
+
+/*
+ * fork-many N SECS [libc|clone|fork]: forks N children that each sleep
+ * SECS; prints "ok FORKED FAILED ERRNAME" (ERRNAME of the first failure or
+ * "-"), then waits for them all.
+ */
+static int op_fork_many(int argc, char **argv)
+{
+	int n, secs, how = 0, forked = 0, failed = 0, first = 0, i;
+	pid_t pid;
+
+	if (!parse_int(argv[0], &n) || !parse_int(argv[1], &secs))
+		return usage_error("bad number", argv[0]);
+	if (argc >= 3)
+		how = strcmp(argv[2], "clone") == 0 ? 1 :
+		    strcmp(argv[2], "fork") == 0 ? 2 : 0;
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		pid = fork_by(how);
+		if (pid == 0) {
+			sleep((unsigned)secs);
+			_exit(0);
+		}
+		if (pid > 0)
+			forked++;
+		else if (failed++ == 0)
+			first = errno;
+	}
+	printf("ok %d %d %s\n", forked, failed, first ? errno_name(first) : "-");
+	fflush(stdout);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
+static void *sleeper(void *arg)
+{
+	sleep((unsigned)(uintptr_t)arg);
+	return NULL;
+}
+
+/* threads N SECS: starts N sleeping threads; "ok STARTED FAILED". */
+static int op_threads(UNUSED int argc, char **argv)
+{
+	int n, secs, ok = 0, failed = 0, i;
+	pthread_t t[512];
+
+	if (!parse_int(argv[0], &n) || !parse_int(argv[1], &secs) || n > 512)
+		return usage_error("bad number", argv[0]);
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&t[ok], NULL, sleeper,
+		    (void *)(uintptr_t)secs) == 0)
+			ok++;
+		else
+			failed++;
+	}
+	printf("ok %d %d\n", ok, failed);
+	fflush(stdout);
+	for (i = 0; i < ok; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
+/* fork-loop N: N sequential fork+wait; "ok DONE" or err at the first. */
+static int op_fork_loop(UNUSED int argc, char **argv)
+{
+	int n, i;
+	pid_t pid;
+
+	if (!parse_int(argv[0], &n))
+		return usage_error("bad number", argv[0]);
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == 0)
+			_exit(0);
+		if (pid < 0)
+			return print_err(errno);
+		wait_child(pid);
+	}
+	return print_okf("%d", n);
+}
+
+static void *fork_worker(void *arg)
+{
+	int m = (int)(uintptr_t)arg, i, bad = 0;
+	pid_t pid;
+
+	for (i = 0; i < m; i++) {
+		if ((pid = fork()) == 0)
+			_exit(0);
+		if (pid < 0)
+			bad++;
+		else
+			waitpid(pid, NULL, 0);
+	}
+	return (void *)(uintptr_t)bad;
+}
+
+/* thread-forks T M: T threads each do M fork+wait; "ok FAILED". */
+static int op_thread_forks(UNUSED int argc, char **argv)
+{
+	int t, m, i, bad = 0;
+	pthread_t th[128];
+	void *r;
+
+	if (!parse_int(argv[0], &t) || !parse_int(argv[1], &m) || t > 128)
+		return usage_error("bad number", argv[0]);
+	fflush(stdout);
+	for (i = 0; i < t; i++)
+		if (pthread_create(&th[i], NULL, fork_worker,
+		    (void *)(uintptr_t)m) != 0)
+			return print_err(EAGAIN);
+	for (i = 0; i < t; i++) {
+		pthread_join(th[i], &r);
+		bad += (int)(uintptr_t)r;
+	}
+	return print_okf("%d", bad);
+}
+
+static volatile sig_atomic_t storm_hits;
+static void storm_handler(int sig) { (void)sig; storm_hits++; }
+
+/*
+ * signal-storm M: a child sends SIGUSR1 to us as fast as it can while we
+ * do M fork+wait (each fork is a mediated call under -P); "ok M".
+ */
+static int op_signal_storm(UNUSED int argc, char **argv)
+{
+	struct sigaction sa;
+	int m, i;
+	pid_t parent = getpid(), spammer, pid;
+
+	if (!parse_int(argv[0], &m))
+		return usage_error("bad number", argv[0]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = storm_handler;
+	sigaction(SIGUSR1, &sa, NULL);
+	fflush(stdout);
+	if ((spammer = fork()) == 0) {
+		for (;;)
+			kill(parent, SIGUSR1);
+	}
+	for (i = 0; i < m; i++) {
+		while ((pid = fork()) < 0 && errno == EINTR)
+			;
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0)
+			break;
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	kill(spammer, SIGKILL);
+	waitpid(spammer, NULL, 0);
+	return i == m ? print_okf("%d", m) : print_err(errno);
+}
+
+/* nodump: PR_SET_DUMPABLE 0, then one fork; "ok" or err. */
+static int op_nodump(UNUSED int argc, UNUSED char **argv)
+{
+	pid_t pid;
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return print_err(errno);
+	fflush(stdout);
+	if ((pid = fork()) == 0)
+		_exit(0);
+	if (pid < 0)
+		return print_err(errno);
+	wait_child(pid);
+	return print_ok();
+}
+
+/* seccomp-listener: installs a filter with NEW_LISTENER. */
+static int op_seccomp_listener(UNUSED int argc, UNUSED char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { 1, f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return print_err(errno);
+	return print_rc(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0 ? -1 : 0);
+}
+
+/* alloc MB: allocates and touches MB MiB; "ok MB" or err. */
+static int op_alloc(UNUSED int argc, char **argv)
+{
+	volatile char *p;
+	size_t i;
+	int mb;
+
+	if (!parse_int(argv[0], &mb))
+		return usage_error("bad number", argv[0]);
+	if ((p = malloc((size_t)mb << 20)) == NULL)
+		return print_err(ENOMEM);
+	/* Touch every page through a volatile pointer: no elision. */
+	for (i = 0; i < ((size_t)mb << 20); i += 4096)
+		p[i] = 1;
+	sleep(1);
+	return print_okf("%d", mb);
+}
+
 /* ------------------------------------------------------------------------ */
 /* ioctl ops                                                                 */
 /* ------------------------------------------------------------------------ */
@@ -1694,6 +1918,14 @@ static const struct op ops[] = {
 	{ "clone-ns", op_clone_ns, 1, "FLAGNAME" },
 	{ "thread", op_thread, 0, "" },
 	{ "fork", op_fork, 0, "" },
+	{ "fork-many", op_fork_many, 2, "N SECS [libc|clone|fork]" },
+	{ "threads", op_threads, 2, "N SECS" },
+	{ "fork-loop", op_fork_loop, 1, "N" },
+	{ "thread-forks", op_thread_forks, 2, "T M" },
+	{ "signal-storm", op_signal_storm, 1, "M" },
+	{ "nodump", op_nodump, 0, "" },
+	{ "seccomp-listener", op_seccomp_listener, 0, "" },
+	{ "alloc", op_alloc, 1, "MB" },
 	{ "tiocsti", op_tiocsti, 0, "[hi]" },
 	{ "tioclinux", op_tioclinux, 0, "[hi]" },
 	{ "ioctl-raw", op_ioctl_raw, 2, "FD CMDHEX" },

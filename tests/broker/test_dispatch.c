@@ -1553,3 +1553,79 @@ Test(dispatch, exec_with_deny_list_runs)
 	x = td_exit_msg();
 	cr_assert(td_exited(x.wstatus, 0));
 }
+
+/* ---- LIMITS and NOTIFY ------------------------------------------------ */
+
+/* LIMITS with its reserved field set is fatal. */
+Test(dispatch, rejects_limits_reserved)
+{
+	struct m_limits l = { 0, 1, 5, 0, 0, 0 };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_LIMITS, &l, sizeof(l), NULL, 0));
+}
+
+/* LIMITS given twice for one stage is fatal. */
+Test(dispatch, rejects_limits_twice)
+{
+	struct m_limits l = { 0, 0, 5, 0, 0, 0 };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_LIMITS, &l, sizeof(l), NULL, 0);
+	    td_sendok(MSG_STAGE_LIMITS, &l, sizeof(l), NULL, 0));
+}
+
+/* LIMITS on a stage not begun is fatal. */
+Test(dispatch, rejects_limits_on_free_stage)
+{
+	struct m_limits l = { 7, 0, 5, 0, 0, 0 };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_LIMITS, &l, sizeof(l), NULL, 0));
+}
+
+struct td_notify {
+	struct m_notify h;
+	uint32_t nr[4];
+};
+
+/* NOTIFY with no syscall is fatal. */
+Test(dispatch, rejects_notify_empty)
+{
+	struct m_notify n = { 0, 1, 0, 0 };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n), NULL, 0));
+}
+
+/* NOTIFY of read, which the stage needs before exec, is fatal. */
+Test(dispatch, rejects_notify_read)
+{
+	struct td_notify n = { { 0, 1, 1, 0 }, { 0 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 4,
+	    NULL, 0));
+}
+
+/* NOTIFY of a number above the table is fatal. */
+Test(dispatch, rejects_notify_unknown_nr)
+{
+	struct td_notify n = { { 0, 1, 1, 0 }, { 470 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 4,
+	    NULL, 0));
+}
+
+/* NOTIFY whose count does not match its size is fatal. */
+Test(dispatch, rejects_notify_count_mismatch)
+{
+	struct td_notify n = { { 0, 1, 3, 0 }, { 56, 57 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 8,
+	    NULL, 0));
+}
+
+/* NOTIFY without a supervisor pid is fatal. */
+Test(dispatch, rejects_notify_without_ptracer)
+{
+	struct td_notify n = { { 0, 0, 1, 0 }, { 56 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 4,
+	    NULL, 0));
+}

@@ -5,6 +5,8 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,10 +261,10 @@ Test(profile_cli, check_prints_canonical_and_digest)
 	cr_assert(eq(str, r1.out, r2.out));
 	th_run_free(&r1);
 	th_run_free(&r2);
-	b = put(d, "c.toml", "[limits]\nmemory = '1G'\n");
+	b = put(d, "c.toml", "[limits]\ncpu = 50\n");
 	run(&r1, ARGV(th_sandlock(), "profile", "check", b));
 	cr_assert(eq(int, r1.code, 125));
-	cr_assert(strstr(r1.err, "c.toml:2:1: limits.memory is not supported "
+	cr_assert(strstr(r1.err, "c.toml:2:1: limits.cpu is not supported "
 	    "by this version of sandlock\n") != NULL, "%s", r1.err);
 	cr_assert(eq(str, r1.out, ""));
 	th_run_free(&r1);
@@ -327,5 +329,159 @@ Test(profile_cli, pipeline_file_invalid_runs_nothing)
 	    "path must be absolute") != NULL, "%s", r.err);
 	(void)snprintf(mark, sizeof(mark), "%s/ran", d);
 	cr_assert(ne(int, access(mark, F_OK), 0), "a stage ran");
+	th_run_free(&r);
+}
+
+/* ---- limits ----------------------------------------------------------- */
+
+#define FOUR_FDS	"'exec 3</dev/null 4</dev/null 5</dev/null " \
+			    "6</dev/null; echo opened'"
+
+/* limits.open_files = 5: the shell cannot open fds 3 to 6; 7 is enough. */
+Test(profile_cli, open_files_enforced)
+{
+	char *f = profile("[program]\nexec = '/bin/sh'\nargs = ['-c', "
+	    FOUR_FDS "]\n[filesystem]\n" STD_READ
+	    "[limits]\nopen_files = 5\n");
+	struct th_run r;
+
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f));
+	cr_assert(ne(int, r.code, 0), "%s", r.out);
+	cr_assert(eq(str, r.out, ""));
+	cr_assert(strstr(r.err, "Too many open files") != NULL, "%s", r.err);
+	th_run_free(&r);
+	f = profile("[program]\nexec = '/bin/sh'\nargs = ['-c', " FOUR_FDS
+	    "]\n[filesystem]\n" STD_READ "[limits]\nopen_files = 7\n");
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(str, r.out, "opened\n"));
+	th_run_free(&r);
+}
+
+/* A profile for the probe with extra [limits] lines; its path. */
+static char *
+probe_profile(const char *op_args, const char *limits)
+{
+	char *doc;
+
+	cr_assert(asprintf(&doc, "[program]\nexec = '%s'\nargs = [%s]\n"
+	    "[filesystem]\nread = ['/usr', '/lib', '/lib64', '/bin', '%s']\n"
+	    "[limits]\n%s", th_probe(), op_args, th_build(), limits) > 0);
+	return profile(doc);
+}
+
+/* limits.processes = 3: the probe and 2 children; 8 forks fail. */
+Test(profile_cli, processes_enforced)
+{
+	char *f = probe_profile("'fork-many', '10', '1'", "processes = 3\n");
+	struct th_run r;
+
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(str, r.out, "ok 2 8 EAGAIN\n"));
+	th_run_free(&r);
+}
+
+/* -P over limits.processes, -m over limits.memory. */
+Test(profile_cli, limit_flags_override_profile)
+{
+	char *f = probe_profile("'fork-many', '10', '1'", "processes = 8\n");
+	struct th_run r;
+
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f, "-P", "3"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(str, r.out, "ok 2 8 EAGAIN\n"));
+	th_run_free(&r);
+	f = probe_profile("'alloc', '64'", "memory = '16M'\n");
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f));
+	cr_assert(eq(int, r.code, 1), "%s", r.err);
+	cr_assert(eq(str, r.out, "err ENOMEM\n"));
+	th_run_free(&r);
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f, "-m", "256M"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(str, r.out, "ok 64\n"));
+	th_run_free(&r);
+}
+
+/* kernel.no_supervisor with -P on the command line: 125, nothing runs. */
+Test(profile_cli, no_supervisor_profile_refuses_processes_flag)
+{
+	char *f = probe_profile("'true'", "[kernel]\nno_supervisor = true\n");
+	struct th_run r;
+
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f, "-P", "3"));
+	cr_assert(eq(int, r.code, 125));
+	cr_assert(eq(str, r.out, ""));
+	cr_assert(strstr(r.err, "cannot enforce -P/--max-processes") != NULL,
+	    "%s", r.err);
+	th_run_free(&r);
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(str, r.out, "ok\n"));
+	th_run_free(&r);
+}
+
+/* limits.file_size and limits.cpu_time are the processes' rlimits. */
+Test(profile_cli, file_size_and_cpu_time_enforced)
+{
+	char *d = th_tmpdir(), *doc, *f, path[4200];
+	struct th_run r;
+	struct stat st;
+
+	cr_assert(asprintf(&doc, "[program]\nexec = '/bin/sh'\nargs = ['-c', "
+	    "\"trap '' XFSZ; head -c 4096 /dev/zero > %s/f\"]\n"
+	    "[filesystem]\n" STD_READ "write = ['%s']\n"
+	    "[limits]\nfile_size = '1K'\ncpu_time = 1\n", d, d) > 0);
+	f = profile(doc);
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f));
+	cr_assert(ne(int, r.code, 0));
+	(void)snprintf(path, sizeof(path), "%s/f", d);
+	cr_assert(eq(int, stat(path, &st), 0));
+	cr_assert(eq(i64, (int64_t)st.st_size, 1024));
+	th_run_free(&r);
+	run(&r, ARGV(th_sandlock(), "run", "--profile-file", f, "-t", "20",
+	    "--", "/bin/sh", "-c", "while :; do :; done"));
+	cr_assert(eq(int, r.code, 128 + SIGKILL), "%s", r.err);
+	th_run_free(&r);
+}
+
+/* profile check prints the limits in canonical form. */
+Test(profile_cli, check_prints_limits)
+{
+	char *f = profile("[limits]\ncpu_time = 5\nmemory = 1073741824\n"
+	    "[kernel]\nno_supervisor = false\n");
+	struct th_run r;
+
+	run(&r, ARGV(th_sandlock(), "profile", "check", f));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(strstr(r.out, "\n[limits]\nmemory = \"1G\"\ncpu_time = 5\n")
+	    != NULL, "%s", r.out);
+	th_run_free(&r);
+	f = profile("[limits]\nprocesses = 3\n[kernel]\nno_supervisor = true\n");
+	run(&r, ARGV(th_sandlock(), "profile", "check", f));
+	cr_assert(eq(int, r.code, 125));
+	cr_assert(strstr(r.err, "p.toml:4:17: kernel.no_supervisor cannot "
+	    "enforce limits.processes\n") != NULL, "%s", r.err);
+	th_run_free(&r);
+}
+
+/* A pipeline file: each stage with its own limits. */
+Test(profile_cli, pipeline_file_stage_limits)
+{
+	char *d = th_tmpdir(), *doc, *f;
+	struct th_run r;
+
+	cr_assert(asprintf(&doc, "[[stage]]\nprogram.exec = '%s'\n"
+	    "program.args = ['fork-many', '10', '1']\n"
+	    "filesystem.read = ['/usr', '/lib', '/lib64', '/bin', '%s']\n"
+	    "limits.processes = 3\n"
+	    "[[stage]]\nprogram.exec = '/bin/sh'\nprogram.args = ['-c', "
+	    "'cat; (exec 3</dev/null 4</dev/null) || echo limited']\n"
+	    "[stage.filesystem]\n" STD_READ "[stage.limits]\nopen_files = 4\n",
+	    th_probe(), th_build()) > 0);
+	f = put(d, "job.toml", doc);
+	run(&r, ARGV(th_sandlock(), "pipeline", "--file", f));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(str, r.out, "ok 2 8 EAGAIN\nlimited\n"));
 	th_run_free(&r);
 }

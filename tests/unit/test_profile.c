@@ -132,14 +132,14 @@ Test(profile, rejects_flat_key)
 Test(profile, rejects_section_not_table)
 { tp_bad("program = 'x'\n", EINVAL, 1, 11, "expected a table for [program]"); }
 
-Test(profile, rejects_memory_limit)
-{ tp_bad("[limits]\nmemory = '512M'\n", EINVAL, 2, 1, "limits.memory is not supported by this version of sandlock"); }
+Test(profile, rejects_cpu_limit)
+{ tp_bad("[limits]\ncpu = 50\n", EINVAL, 2, 1, "limits.cpu is not supported by this version of sandlock"); }
 
-Test(profile, rejects_processes_limit)
-{ tp_bad("[limits]\nprocesses = 10\n", EINVAL, 2, 1, "limits.processes is not supported by this version of sandlock"); }
+Test(profile, rejects_gpu_devices_limit)
+{ tp_bad("[limits]\ngpu_devices = [0]\n", EINVAL, 2, 1, "limits.gpu_devices is not supported by this version of sandlock"); }
 
-Test(profile, rejects_open_files_limit)
-{ tp_bad("[limits]\nopen_files = 10\n", EINVAL, 2, 1, "limits.open_files is not supported by this version of sandlock"); }
+Test(profile, rejects_disk_limit)
+{ tp_bad("[limits]\ndisk = '1G'\n", EINVAL, 2, 1, "limits.disk is not supported by this version of sandlock"); }
 
 Test(profile, rejects_network_section)
 { tp_bad("[network]\nallow = [':443']\n", EINVAL, 1, 2, "[network] is not supported by this version of sandlock"); }
@@ -183,6 +183,137 @@ Test(profile, rejects_clean_env_string)
 Test(profile, rejects_toml_error)
 { tp_bad("[limits]\ntimeout = 1.5\n", EINVAL, 2, 11, "a float is not supported"); }
 
+/* ---- limits and no_supervisor ---------------------------------------- */
+
+#define ALL_LIMIT_BITS	(POL_SET_PROCS | POL_SET_MEM | POL_SET_NOFILE | \
+			    POL_SET_FSIZE | POL_SET_CPU)
+
+/* Every limit lands in struct pol with its POL_SET_* bit, as flags do. */
+Test(profile, limits_every_key)
+{
+	cr_assert(eq(int, tp_parse("[limits]\nmemory = '512M'\nprocesses = 3\n"
+	    "open_files = 5\nfile_size = '1G'\ncpu_time = 10\n"
+	    "[kernel]\nno_supervisor = false\n"), 0), "%u:%u: %s", tp_d.line,
+	    tp_d.col, tp_d.msg);
+	cr_assert(eq(u64, tp_p.max_mem, 512ULL << 20));
+	cr_assert(eq(u32, tp_p.max_procs, 3));
+	cr_assert(eq(u64, tp_p.max_nofile, 5));
+	cr_assert(eq(u64, tp_p.max_fsize, 1ULL << 30));
+	cr_assert(eq(u64, tp_p.cpu_secs, 10));
+	cr_assert(not(tp_p.no_supervisor));
+	cr_assert(eq(u32, tp_p.set, ALL_LIMIT_BITS | POL_SET_NOSUP));
+}
+
+/* Sizes may be an integer number of bytes, or any unit -m takes. */
+Test(profile, limits_sizes_in_bytes_and_units)
+{
+	cr_assert(eq(int, tp_parse("[limits]\nmemory = 536870913\n"
+	    "file_size = '3k'\n"), 0), "%s", tp_d.msg);
+	cr_assert(eq(u64, tp_p.max_mem, 536870913));
+	cr_assert(eq(u64, tp_p.max_fsize, 3072));
+}
+
+/* The largest values the flags take are accepted. */
+Test(profile, limits_maximums)
+{
+	cr_assert(eq(int, tp_parse("[limits]\nmemory = '4194304T'\n"
+	    "processes = 4194304\nopen_files = 1048576\n"
+	    "file_size = 4611686018427387904\ncpu_time = 31536000\n"), 0),
+	    "%s", tp_d.msg);
+	cr_assert(eq(u64, tp_p.max_mem, 1ULL << 62));
+	cr_assert(eq(u32, tp_p.max_procs, 4194304));
+	cr_assert(eq(u64, tp_p.max_nofile, 1048576));
+	cr_assert(eq(u64, tp_p.max_fsize, 1ULL << 62));
+	cr_assert(eq(u64, tp_p.cpu_secs, 31536000));
+}
+
+/* no_supervisor with limits that do not need the supervisor. */
+Test(profile, no_supervisor_with_rlimits)
+{
+	cr_assert(eq(int, tp_parse("[kernel]\nno_supervisor = true\n"
+	    "[limits]\nopen_files = 64\nfile_size = '1M'\ncpu_time = 5\n"), 0),
+	    "%s", tp_d.msg);
+	cr_assert(tp_p.no_supervisor);
+	cr_assert(eq(u32, tp_p.set & POL_SET_NOSUP, POL_SET_NOSUP));
+	cr_assert(eq(int, pol_check(&tp_p, &tp_d), 0));
+}
+
+Test(profile, rejects_memory_bool)
+{ tp_bad("[limits]\nmemory = true\n", EINVAL, 2, 10, "expected a string such as \"512M\" or an integer number of bytes for limits.memory"); }
+
+Test(profile, rejects_memory_zero)
+{ tp_bad("[limits]\nmemory = 0\n", EINVAL, 2, 10, "limits.memory needs a size such as 512M or 2G, got '0'"); }
+
+Test(profile, rejects_memory_negative)
+{ tp_bad("[limits]\nmemory = -512\n", EINVAL, 2, 10, "limits.memory needs a size such as 512M or 2G, got '-512'"); }
+
+Test(profile, rejects_memory_fraction)
+{ tp_bad("[limits]\nmemory = '1.5G'\n", EINVAL, 2, 10, "limits.memory needs a size such as 512M or 2G, got '1.5G'"); }
+
+Test(profile, rejects_memory_unknown_unit)
+{ tp_bad("[limits]\nmemory = \"12X\"\n", EINVAL, 2, 10, "limits.memory needs a size such as 512M or 2G, got '12X'"); }
+
+Test(profile, rejects_memory_over_2_62)
+{ tp_bad("[limits]\nmemory = '4194305T'\n", EINVAL, 2, 10, "limits.memory needs a size such as 512M or 2G, got '4194305T'"); }
+
+Test(profile, rejects_file_size_over_2_62)
+{ tp_bad("[limits]\nfile_size = 4611686018427387905\n", EINVAL, 2, 13, "limits.file_size needs a size such as 512M or 2G, got '4611686018427387905'"); }
+
+Test(profile, rejects_memory_empty)
+{ tp_bad("[limits]\nmemory = ''\n", EINVAL, 2, 10, "limits.memory needs a size such as 512M or 2G, got ''"); }
+
+Test(profile, rejects_memory_float)
+{ tp_bad("[limits]\nmemory = 1.5\n", EINVAL, 2, 10, "a float is not supported"); }
+
+Test(profile, rejects_file_size_unit_with_space)
+{ tp_bad("[limits]\nfile_size = '1 G'\n", EINVAL, 2, 13, "limits.file_size needs a size such as 512M or 2G, got '1 G'"); }
+
+Test(profile, rejects_file_size_zero)
+{ tp_bad("[limits]\nfile_size = 0\n", EINVAL, 2, 13, "limits.file_size needs a size such as 512M or 2G, got '0'"); }
+
+Test(profile, rejects_file_size_array)
+{ tp_bad("[limits]\nfile_size = ['1G']\n", EINVAL, 2, 13, "expected a string such as \"512M\" or an integer number of bytes for limits.file_size"); }
+
+Test(profile, rejects_processes_string)
+{ tp_bad("[limits]\nprocesses = '3'\n", EINVAL, 2, 13, "expected an integer for limits.processes"); }
+
+Test(profile, rejects_processes_zero)
+{ tp_bad("[limits]\nprocesses = 0\n", EINVAL, 2, 13, "limits.processes needs a number from 1 to 4194304, got '0'"); }
+
+Test(profile, rejects_processes_negative)
+{ tp_bad("[limits]\nprocesses = -3\n", EINVAL, 2, 13, "limits.processes needs a number from 1 to 4194304, got '-3'"); }
+
+Test(profile, rejects_processes_over_range)
+{ tp_bad("[limits]\nprocesses = 4194305\n", EINVAL, 2, 13, "limits.processes needs a number from 1 to 4194304, got '4194305'"); }
+
+Test(profile, rejects_open_files_zero)
+{ tp_bad("[limits]\nopen_files = 0\n", EINVAL, 2, 14, "limits.open_files needs a number from 1 to 1048576, got '0'"); }
+
+Test(profile, rejects_open_files_over_range)
+{ tp_bad("[limits]\nopen_files = 0x100001\n", EINVAL, 2, 14, "limits.open_files needs a number from 1 to 1048576, got '1048577'"); }
+
+Test(profile, rejects_open_files_size_string)
+{ tp_bad("[limits]\nopen_files = '1K'\n", EINVAL, 2, 14, "expected an integer for limits.open_files"); }
+
+Test(profile, rejects_cpu_time_zero)
+{ tp_bad("[limits]\ncpu_time = 0\n", EINVAL, 2, 12, "limits.cpu_time needs a number from 1 to 31536000, got '0'"); }
+
+Test(profile, rejects_cpu_time_over_a_year)
+{ tp_bad("[limits]\ncpu_time = 31536001\n", EINVAL, 2, 12, "limits.cpu_time needs a number from 1 to 31536000, got '31536001'"); }
+
+Test(profile, rejects_cpu_time_string)
+{ tp_bad("[limits]\ncpu_time = '10'\n", EINVAL, 2, 12, "expected an integer for limits.cpu_time"); }
+
+Test(profile, rejects_no_supervisor_string)
+{ tp_bad("[kernel]\nno_supervisor = 'yes'\n", EINVAL, 2, 17, "expected a boolean for kernel.no_supervisor"); }
+
+/* pol_check for the profile alone: no flag can make this one runnable. */
+Test(profile, rejects_no_supervisor_with_processes)
+{ tp_bad("[limits]\nprocesses = 3\n[kernel]\nno_supervisor = true\n", EINVAL, 4, 17, "kernel.no_supervisor cannot enforce limits.processes"); }
+
+Test(profile, rejects_no_supervisor_with_memory)
+{ tp_bad("[kernel]\nno_supervisor = true\n[limits]\nmemory = '1G'\n", EINVAL, 2, 17, "kernel.no_supervisor cannot enforce limits.memory"); }
+
 /* ---- merge ------------------------------------------------------------ */
 
 /* Flags extend lists, override scalars and env keys; same path is fine. */
@@ -208,6 +339,116 @@ Test(profile, merge_flags_over_profile)
 	cr_assert(eq(u64, tp_p.timeout_ms, 9000));
 	cr_assert(eq(str, tp_p.cwd, "/var"));
 	pol_free(&cli);
+}
+
+/* Parses flags for `run` into cli (initialised here). */
+static void
+tp_flags(struct pol *cli, int argc, char *const argv[])
+{
+	struct pol_diag d;
+	int cmd;
+
+	pol_init(cli);
+	cr_assert(eq(int, pol_parse_run(cli, argc, argv, &cmd, &d), 0), "%s",
+	    d.msg);
+}
+
+/* -m over limits.memory; the profile's other limits stay. */
+Test(profile, merge_memory_flag_over_profile)
+{
+	struct pol cli;
+	struct pol_diag d;
+	char *const argv[] = { "-m", "1G", "--", "x", NULL };
+
+	cr_assert(eq(int, tp_parse("[limits]\nmemory = '512M'\n"
+	    "processes = 3\ncpu_time = 7\n"), 0));
+	tp_flags(&cli, 4, argv);
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), 0), "%s", d.msg);
+	cr_assert(eq(u64, tp_p.max_mem, 1ULL << 30));
+	cr_assert(eq(u32, tp_p.max_procs, 3));
+	cr_assert(eq(u64, tp_p.cpu_secs, 7));
+	cr_assert(eq(u32, tp_p.set & ALL_LIMIT_BITS, POL_SET_MEM |
+	    POL_SET_PROCS | POL_SET_CPU));
+	cr_assert(eq(int, pol_check(&tp_p, &d), 0));
+	pol_free(&cli);
+}
+
+/* Every limit flag replaces the profile's value. */
+Test(profile, merge_every_limit_flag)
+{
+	struct pol cli;
+	struct pol_diag d;
+	char *const argv[] = { "-P", "9", "--max-open-files", "99",
+	    "--max-file-size", "2M", "--cpu-time", "60", "--", "x", NULL };
+
+	cr_assert(eq(int, tp_parse("[limits]\nprocesses = 3\nopen_files = 5\n"
+	    "file_size = '1G'\ncpu_time = 10\n"), 0));
+	tp_flags(&cli, 10, argv);
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), 0), "%s", d.msg);
+	cr_assert(eq(u32, tp_p.max_procs, 9));
+	cr_assert(eq(u64, tp_p.max_nofile, 99));
+	cr_assert(eq(u64, tp_p.max_fsize, 2ULL << 20));
+	cr_assert(eq(u64, tp_p.cpu_secs, 60));
+	pol_free(&cli);
+}
+
+/* Profile no_supervisor + -P: the merge keeps both, pol_check refuses. */
+Test(profile, merge_processes_flag_over_no_supervisor)
+{
+	struct pol cli;
+	struct pol_diag d;
+	char *const argv[] = { "-P", "4", "--", "x", NULL };
+
+	cr_assert(eq(int, tp_parse("[kernel]\nno_supervisor = true\n"), 0));
+	tp_flags(&cli, 4, argv);
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), 0), "%s", d.msg);
+	cr_assert(tp_p.no_supervisor);
+	cr_assert(eq(u32, tp_p.max_procs, 4));
+	cr_assert(eq(int, pol_check(&tp_p, &d), -1));
+	cr_assert(eq(int, errno, EINVAL));
+	cr_assert(eq(str, d.msg, "--no-supervisor cannot enforce "
+	    "-P/--max-processes"));
+	pol_free(&cli);
+}
+
+/* --no-supervisor turns it on over a profile's memory: pol_check refuses. */
+Test(profile, merge_no_supervisor_flag_over_memory)
+{
+	struct pol cli;
+	struct pol_diag d;
+	char *const argv[] = { "--no-supervisor", "--", "x", NULL };
+
+	cr_assert(eq(int, tp_parse("[limits]\nmemory = '64M'\n"
+	    "[kernel]\nno_supervisor = false\n"), 0));
+	tp_flags(&cli, 3, argv);
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), 0), "%s", d.msg);
+	cr_assert(tp_p.no_supervisor);
+	cr_assert(eq(int, pol_check(&tp_p, &d), -1));
+	cr_assert(eq(int, errno, EINVAL));
+	cr_assert(eq(str, d.msg, "--no-supervisor cannot enforce "
+	    "-m/--max-memory"));
+	pol_free(&cli);
+}
+
+/* A stage's no_supervisor = false replaces its profile's true. */
+Test(profile, merge_stage_clears_no_supervisor)
+{
+	struct pol st;
+	struct pol_strv prog = { NULL, 0 };
+	struct pol_diag d;
+	const char *doc = "[kernel]\nno_supervisor = false\n"
+	    "[limits]\nprocesses = 2\n";
+
+	cr_assert(eq(int, tp_parse("[kernel]\nno_supervisor = true\n"), 0));
+	pol_init(&st);
+	cr_assert(eq(int, pol_parse_profile(doc, strlen(doc), "s", &st, &prog,
+	    &d), 0), "%s", d.msg);
+	cr_assert(eq(int, pol_merge(&tp_p, &st, &d), 0), "%s", d.msg);
+	cr_assert(not(tp_p.no_supervisor));
+	cr_assert(eq(u32, tp_p.max_procs, 2));
+	cr_assert(eq(int, pol_check(&tp_p, &d), 0));
+	pol_free(&st);
+	pol_strv_free(&prog);
 }
 
 /* -w on a path the profile has read-only is a conflict. */
@@ -435,6 +676,27 @@ Test(jobfile, rejects_unknown_top_key)
 
 Test(jobfile, rejects_unknown_stage_key)
 { tj_bad("[[stage]]\ncmd = 'x'\n", 0, 2, 1, "stage key 'stage.cmd' is not allowed: keys belong in a section such as [stage.filesystem]"); }
+
+/* Each stage has limits of its own. */
+Test(jobfile, stage_limits)
+{
+	cr_assert(eq(int, tj_parse("[[stage]]\nprogram.exec = 'x'\n"
+	    "limits = { processes = 2, memory = '8M' }\n"
+	    "[[stage]]\nprogram.exec = 'y'\nkernel.no_supervisor = true\n"
+	    "limits.open_files = 16\n", 0), 0), "%u:%u: %s", tj_d.line,
+	    tj_d.col, tj_d.msg);
+	cr_assert(eq(u32, tj.st[0].pol.max_procs, 2));
+	cr_assert(eq(u64, tj.st[0].pol.max_mem, 8ULL << 20));
+	cr_assert(eq(u64, tj.st[1].pol.max_nofile, 16));
+	cr_assert(tj.st[1].pol.no_supervisor);
+	pol_jobfile_free(&tj);
+}
+
+Test(jobfile, rejects_stage_bad_memory)
+{ tj_bad("[[stage]]\nprogram.exec = 'x'\n[stage.limits]\nmemory = '12X'\n", 0, 4, 10, "stage.limits.memory needs a size such as 512M or 2G, got '12X'"); }
+
+Test(jobfile, rejects_stage_no_supervisor_with_memory)
+{ tj_bad("[[stage]]\nprogram.exec = 'x'\nlimits.memory = '1G'\nkernel.no_supervisor = true\n", 0, 4, 24, "stage.kernel.no_supervisor cannot enforce stage.limits.memory"); }
 
 Test(jobfile, rejects_unknown_job_key)
 { tj_bad("[job]\nretries = 3\n", 0, 2, 1, "unknown key 'retries' in [job]"); }

@@ -1,0 +1,316 @@
+/*
+ * test_limits.c: -P (supervisor), -m (RLIMIT_DATA + supervisor sampling),
+ * the rlimit flags, --no-supervisor, and what happens when the supervisor
+ * dies.  The probe's fork-many/threads/fork-loop ops report counts.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sbx.h"
+
+TestSuite(procs, .timeout = 60);
+TestSuite(memory, .timeout = 60);
+TestSuite(rlimits, .timeout = 60);
+TestSuite(supervisor, .timeout = 60);
+
+#define X(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+/* 50 sleeping children under -P 10: 9 forked (the probe is the 10th). */
+Test(procs, caps_sleeping_children)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "10"), "fork-many", "50", "2", NULL);
+	SBX_EXPECT(&r, 0, "ok 9 41 EAGAIN\n");
+	th_run_free(&r);
+}
+
+/* A raw clone syscall is counted like fork(). */
+Test(procs, raw_clone_counted)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "10"), "fork-many", "50", "2", "clone", NULL);
+	SBX_EXPECT(&r, 0, "ok 9 41 EAGAIN\n");
+	th_run_free(&r);
+}
+
+/* A raw fork syscall is counted too (the original missed it). */
+Test(procs, raw_fork_counted)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "10"), "fork-many", "50", "2", "fork", NULL);
+	SBX_EXPECT(&r, 0, "ok 9 41 EAGAIN\n");
+	th_run_free(&r);
+}
+
+/* Threads count as tasks alive. */
+Test(procs, threads_counted)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "10"), "threads", "30", "1", NULL);
+	SBX_EXPECT(&r, 0, "ok 9 21\n");
+	th_run_free(&r);
+}
+
+/* The limit is on tasks alive at once: 20 fork+wait cycles under -P 3. */
+Test(procs, sequential_reuse)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "3"), "fork-loop", "20", NULL);
+	SBX_EXPECT(&r, 0, "ok 20\n");
+	th_run_free(&r);
+}
+
+/* 64 threads issuing mediated forks at once all complete. */
+Test(procs, sixty_four_threads_forking)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "200"), "thread-forks", "64", "5", NULL);
+	SBX_EXPECT(&r, 0, "ok 0\n");
+	th_run_free(&r);
+}
+
+/* A signal storm during mediated forks completes without a hang. */
+Test(procs, signal_storm_completes)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "20"), "signal-storm", "200", NULL);
+	SBX_EXPECT(&r, 0, "ok 200\n");
+	th_run_free(&r);
+}
+
+/* A non-dumpable stage still gets its forks counted, not waved through. */
+Test(procs, non_dumpable_still_limited)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "1"), "nodump", NULL);
+	SBX_EXPECT(&r, 1, "err EAGAIN\n");
+	th_run_free(&r);
+}
+
+/* An extra denial of a notified syscall wins over the notification. */
+Test(procs, extra_deny_beats_notify)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "5", "--extra-deny-syscall", "clone"), "fork",
+	    NULL);
+	SBX_EXPECT(&r, 1, "err EPERM\n");
+	th_run_free(&r);
+}
+
+/* A stage cannot install a listener of its own (it could CONTINUE ours). */
+Test(procs, own_listener_denied)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-P", "5"), "seccomp-listener", NULL);
+	SBX_EXPECT(&r, 1, "err EPERM\n");
+	th_run_free(&r);
+}
+
+/* 4x the limit in one process fails with ENOMEM (RLIMIT_DATA). */
+Test(memory, four_times_the_limit_fails)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-m", "64M"), "alloc", "256", NULL);
+	SBX_EXPECT(&r, 1, "err ENOMEM\n");
+	th_run_free(&r);
+}
+
+/* A program under the limit runs normally. */
+Test(memory, under_the_limit_runs)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-m", "64M"), "alloc", "16", NULL);
+	SBX_EXPECT(&r, 0, "ok 16\n");
+	th_run_free(&r);
+}
+
+/* Two processes together over the limit: the sandbox is killed, 137. */
+Test(memory, sum_over_the_limit_kills_the_sandbox)
+{
+	char cmd[4300];
+	struct th_run r;
+
+	(void)snprintf(cmd, sizeof(cmd), "%s alloc 40 & %s alloc 40; wait",
+	    th_probe(), th_probe());
+	cr_assert(eq(int, th_sandlock_run(&r, X("-m", "64M"), X("/bin/sh",
+	    "-c", cmd)), 0));
+	cr_assert(eq(int, r.code, 137), "%s", r.err);
+	SBX_STDERR_HAS(&r, "memory limit (-m) exceeded");
+	th_run_free(&r);
+}
+
+/* Malformed sizes and counts are usage errors (125). */
+Test(memory, bad_sizes_are_125)
+{
+	static const char *const bad[][2] = { { "-m", "1.5G" }, { "-m", "0" },
+	    { "-m", "12X" }, { "-P", "0" }, { "-P", "-1" },
+	    { "--max-open-files", "abc" }, { "--cpu-time", "0" } };
+	struct th_run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sbx_probe(&r, X(bad[i][0], bad[i][1]), "true", NULL);
+		cr_assert(eq(int, r.code, 125), "%s %s", bad[i][0], bad[i][1]);
+		th_run_free(&r);
+	}
+}
+
+/* --max-open-files is RLIMIT_NOFILE. */
+Test(rlimits, open_files)
+{
+	struct th_run r;
+
+	cr_assert(eq(int, th_sandlock_run(&r, X("--max-open-files", "5"),
+	    X("/bin/sh", "-c", "exec 3</dev/null 4</dev/null 5</dev/null; "
+	    "echo opened")), 0));
+	cr_assert(ne(int, r.code, 0));
+	cr_assert(eq(str, r.out, ""));
+	th_run_free(&r);
+}
+
+/* --max-file-size is RLIMIT_FSIZE: writing past it raises SIGXFSZ. */
+Test(rlimits, file_size)
+{
+	char *dir = th_tmpdir(), cmd[4300];
+	struct th_run r;
+
+	(void)snprintf(cmd, sizeof(cmd), "head -c 5000 /dev/zero > %s/f", dir);
+	cr_assert(eq(int, th_sandlock_run(&r, X("-w", dir, "--max-file-size",
+	    "1K"), X("/bin/sh", "-c", cmd)), 0));
+	cr_assert(eq(int, r.code, 128 + SIGXFSZ), "%s", r.err);
+	th_run_free(&r);
+	sbx_rmtree(dir);
+}
+
+/* --cpu-time is RLIMIT_CPU: a busy loop is killed. */
+Test(rlimits, cpu_time)
+{
+	struct th_run r;
+
+	cr_assert(eq(int, th_sandlock_run(&r, X("--cpu-time", "1"),
+	    X("/bin/sh", "-c", "while :; do :; done")), 0));
+	cr_assert(eq(int, r.code, 128 + SIGKILL), "%s", r.err);
+	th_run_free(&r);
+}
+
+/* --no-supervisor refuses the flags that need the supervisor. */
+Test(supervisor, no_supervisor_refuses_limits)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("--no-supervisor", "-P", "3"), "true", NULL);
+	cr_assert(eq(int, r.code, 125));
+	SBX_STDERR_HAS(&r, "--no-supervisor cannot enforce -P");
+	th_run_free(&r);
+	sbx_probe(&r, X("--no-supervisor", "-m", "1G"), "true", NULL);
+	cr_assert(eq(int, r.code, 125));
+	SBX_STDERR_HAS(&r, "--no-supervisor cannot enforce -m");
+	th_run_free(&r);
+}
+
+/* sandlock --no-supervisor runs inside another sandlock. */
+Test(supervisor, nested_with_no_supervisor)
+{
+	const char *const *inner = sbx_argv(X("--no-supervisor"),
+	    X(th_probe(), "ids"));
+	const char *argv[64];
+	struct th_run r;
+	size_t n = 0, k;
+	char want[64];
+
+	for (k = 0; inner[k] != NULL && n < 60; k++)
+		argv[n++] = inner[k];
+	argv[n] = NULL;
+	/* LeakSanitizer (SAN=1 builds) needs ptrace, which a stage lacks. */
+	cr_assert(eq(int, th_sandlock_run(&r, X("-r", "/proc", "--env",
+	    "ASAN_OPTIONS=detect_leaks=0"), argv), 0));
+	(void)snprintf(want, sizeof(want), "ok %d %d %d\n", (int)getuid(),
+	    (int)geteuid(), (int)geteuid());
+	SBX_EXPECT(&r, 0, want);
+	th_run_free(&r);
+}
+
+/* Without it, the nested run says what to do. */
+Test(supervisor, nested_without_no_supervisor_says_so)
+{
+	const char *const *inner = sbx_argv(NULL, X(th_probe(), "true"));
+	const char *argv[64];
+	struct th_run r;
+	size_t n = 0, k;
+
+	for (k = 0; inner[k] != NULL && n < 60; k++)
+		argv[n++] = inner[k];
+	argv[n] = NULL;
+	cr_assert(eq(int, th_sandlock_run(&r, X("-r", "/proc", "--env",
+	    "ASAN_OPTIONS=detect_leaks=0"), argv), 0));
+	cr_assert(eq(int, r.code, 125));
+	SBX_STDERR_HAS(&r, "pass --no-supervisor");
+	th_run_free(&r);
+}
+
+static pid_t
+find_child(pid_t parent, const char *comm)
+{
+	struct dirent *de;
+	char name[64];
+	pid_t pid, found = -1;
+	DIR *d = opendir("/proc");
+
+	cr_assert_not_null(d);
+	while (found < 0 && (de = readdir(d)) != NULL) {
+		if ((pid = atoi(de->d_name)) <= 0 ||
+		    sbx_stat_field(pid, 4) != parent)
+			continue;
+		sbx_comm(pid, name, sizeof(name));
+		if (strcmp(name, comm) == 0)
+			found = pid;
+	}
+	closedir(d);
+	return found;
+}
+
+/* The supervisor SIGKILLed mid-run: the sandbox dies, 125, no survivor. */
+Test(supervisor, killed_supervisor_kills_the_sandbox)
+{
+	const char *cmd[] = { th_probe(), "spawn-sleepers", "2", "60", NULL };
+	char line[256], *err;
+	pid_t pid, sup, pids[8];
+	int out, errfd, n, st;
+
+	pid = sbx_spawn(sbx_argv(X("-P", "20"), cmd), &out, &errfd, NULL,
+	    NULL);
+	cr_assert(eq(int, sbx_read_line(out, line, sizeof(line), 10000), 0));
+	n = sbx_parse_pids(line, pids, 8);
+	cr_assert(eq(int, n, 2), "%s", line);
+	sup = find_child(pid, "sandlock-sup");
+	cr_assert(gt(int, sup, 0));
+	cr_assert(eq(int, kill(sup, SIGKILL), 0));
+	st = sbx_wait_ms(pid, 5000);
+	cr_assert(ge(int, st, 0), "sandlock did not exit");
+	cr_assert(eq(int, WEXITSTATUS(st), 125));
+	err = sbx_read_all(errfd, 2000);
+	cr_assert(ne(ptr, strstr(err, "the supervisor died"), NULL), "%s",
+	    err);
+	cr_assert(sbx_all_gone(pids, n, 3000));
+	free(err);
+	close(out);
+	close(errfd);
+}

@@ -1,0 +1,47 @@
+/*
+ * supervisor.h: the seccomp user-notification supervisor, an unprivileged
+ * process forked by the planner before it confines itself (a Landlock
+ * domain would bar it from the stages' /proc entries).  The planner hands
+ * it each stage's listener fd and limits over a SOCK_SEQPACKET socket;
+ * it answers the stage's notified syscalls, samples memory, and tells the
+ * planner when it killed a stage for memory.  If it dies, the listeners
+ * close: notified syscalls fail with ENOSYS and the planner kills the job.
+ */
+#ifndef SL_SUPERVISOR_H
+#define SL_SUPERVISOR_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+enum sup_msg {
+	SUP_STAGE = 2,		/* planner -> supervisor, + 0 or 1 listener fd */
+	SUP_MEMKILL = 3		/* supervisor -> planner */
+};
+
+struct sup_stage {
+	uint32_t stage;
+	uint32_t pgid;
+	uint32_t max_procs;	/* 0: none */
+	uint32_t zero;
+	uint64_t max_mem;	/* bytes, 0: none */
+};
+
+struct sup_memkill {
+	uint32_t stage;
+	uint32_t zero;
+	uint64_t used;		/* bytes seen at the kill */
+};
+
+/* The syscalls a stage notifies for -P. */
+#define SUP_NOTIFY_PROCS	{ 56 /* clone */, 57 /* fork */, 58 /* vfork */ }
+
+/*
+ * Forks the supervisor with one end of a new socketpair; returns its pid
+ * and sets *sock to the planner's end, or -1 with errno.
+ */
+pid_t	sup_start(int *sock);
+
+/* Sent by the planner: stage limits and its listener (fd < 0: none). */
+int	sup_add_stage(int sock, const struct sup_stage *s, int listener);
+
+#endif
