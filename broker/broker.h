@@ -59,7 +59,8 @@ int	ll_add_path(int ruleset_fd, int fd, uint64_t access);
 /* Loads the baseline on the broker itself; every stage inherits it. */
 int	sc_load_baseline(void);
 /* Builds a stage's filter with its extra denials; NULL with errno. */
-scmp_filter_ctx sc_stage_filter(const uint32_t *deny, uint32_t ndeny);
+scmp_filter_ctx sc_stage_filter(const uint32_t *deny, uint32_t ndeny,
+	    const uint32_t *notify, uint32_t nnotify);
 /* Loads a filter notifying these syscalls; returns the listener or -1. */
 int	sc_load_notify(const uint32_t *nrs, uint32_t n);
 

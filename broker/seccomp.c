@@ -169,17 +169,24 @@ sc_load_baseline(void)
 	return 0;
 }
 
-/* Metadata changes Landlock does not cover; the supervisor will mediate. */
+/* Always denied to a stage: it keeps every descendant in its group. */
 static const int stage_eperm[] = {
-	SCMP_SYS(setsid), SCMP_SYS(setpgid),	/* keep the tree in one group */
+	SCMP_SYS(setsid), SCMP_SYS(setpgid),
 	SCMP_SYS(pidfd_getfd),		/* the broker takes listeners with it */
+};
+
+/*
+ * Metadata changes Landlock does not cover: denied, unless the planner has
+ * the supervisor mediate them (path forms, beneath write rules only).
+ */
+static const int stage_meta[] = {
 	SCMP_SYS(chmod), SCMP_SYS(fchmod), SCMP_SYS(fchmodat),
 	SL_NR_fchmodat2, SCMP_SYS(chown), SCMP_SYS(fchown), SCMP_SYS(lchown),
 	SCMP_SYS(fchownat), SCMP_SYS(setxattr), SCMP_SYS(lsetxattr),
 	SCMP_SYS(fsetxattr), SCMP_SYS(removexattr), SCMP_SYS(lremovexattr),
 	SCMP_SYS(fremovexattr), SL_NR_setxattrat, SL_NR_removexattrat,
 	SL_NR_file_setattr, SCMP_SYS(utime), SCMP_SYS(utimes),
-	SCMP_SYS(futimesat),
+	SCMP_SYS(futimesat), SCMP_SYS(utimensat),
 };
 
 static int
@@ -200,8 +207,6 @@ static const struct cond {
 	uint16_t narg;
 	struct scmp_arg_cmp cmp[2];
 } stage_cond[] = {
-	/* utimensat by path; the fd form (path NULL) stays allowed */
-	{ SCMP_SYS(utimensat), EPERM, 1, { { 1, SCMP_CMP_NE, 0, 0 } } },
 	/* no network by default: only AF_UNIX sockets */
 	{ SCMP_SYS(socket), EACCES, 1, { { 0, SCMP_CMP_NE, AF_UNIX, 0 } } },
 	{ SCMP_SYS(socketpair), EACCES, 1, { { 0, SCMP_CMP_NE, AF_UNIX, 0 } } },
@@ -219,7 +224,8 @@ static const struct cond {
  * syscall is then skipped, so an extra denial always takes full effect.
  */
 static int
-stage_rules(scmp_filter_ctx c, const uint32_t *deny, uint32_t ndeny)
+stage_rules(scmp_filter_ctx c, const uint32_t *deny, uint32_t ndeny,
+    const uint32_t *notify, uint32_t nnotify)
 {
 	const struct cond *k;
 	size_t i;
@@ -231,6 +237,13 @@ stage_rules(scmp_filter_ctx c, const uint32_t *deny, uint32_t ndeny)
 	for (i = 0; r == 0 && i < SL_NITEMS(stage_eperm); i++)
 		if (!denied(deny, ndeny, stage_eperm[i]))
 			r = seccomp_rule_add(c, EPERM_ACT, stage_eperm[i], 0);
+	/* utimensat with a NULL path (the fd form) is allowed. */
+	for (i = 0; r == 0 && i < SL_NITEMS(stage_meta); i++)
+		if (!denied(deny, ndeny, stage_meta[i]) &&
+		    !denied(notify, nnotify, stage_meta[i]))
+			r = seccomp_rule_add(c, EPERM_ACT, stage_meta[i],
+			    stage_meta[i] == SCMP_SYS(utimensat),
+			    SCMP_A1_64(SCMP_CMP_NE, 0));
 	for (i = 0; r == 0 && i < SL_NITEMS(stage_cond); i++) {
 		k = &stage_cond[i];
 		if (!denied(deny, ndeny, k->nr))
@@ -241,14 +254,15 @@ stage_rules(scmp_filter_ctx c, const uint32_t *deny, uint32_t ndeny)
 }
 
 scmp_filter_ctx
-sc_stage_filter(const uint32_t *deny, uint32_t ndeny)
+sc_stage_filter(const uint32_t *deny, uint32_t ndeny, const uint32_t *notify,
+    uint32_t nnotify)
 {
 	scmp_filter_ctx c;
 	int r;
 
 	if ((c = filter_new()) == NULL)
 		return NULL;
-	if ((r = stage_rules(c, deny, ndeny)) != 0) {
+	if ((r = stage_rules(c, deny, ndeny, notify, nnotify)) != 0) {
 		seccomp_release(c);
 		errno = -r;
 		return NULL;

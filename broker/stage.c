@@ -194,7 +194,7 @@ hand_listener(struct stage *st, int errfd, int gofd)
 }
 
 SL_NORETURN static void
-child(struct stage *st, int fds[3], pid_t broker, scmp_filter_ctx filter,
+child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
     uint32_t flags)
 {
 	int keep[4], errfd = fds[0], r;
@@ -286,7 +286,8 @@ stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
 		spawn_failed(st, ans, SL_STEP_LANDLOCK_ABI);
 		return;
 	}
-	if ((filter = sc_stage_filter(deny, ndeny)) == NULL) {
+	if ((filter = sc_stage_filter(deny, ndeny, st->notify,
+	    st->nnotify)) == NULL) {
 		spawn_failed(st, ans, SL_STEP_SECCOMP);
 		return;
 	}

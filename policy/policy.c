@@ -229,7 +229,8 @@ bad:
 bool
 pol_needs_supervisor(const struct pol *p)
 {
-	return p->max_procs != 0 || p->max_mem != 0;
+	return p->max_procs != 0 || p->max_mem != 0 ||
+	    (p->fs_write.n > 0 && !p->no_supervisor);
 }
 
 int

@@ -61,7 +61,10 @@ struct pol {
 	bool no_supervisor;		/* --no-supervisor */
 };
 
-/* Whether the policy needs the supervisor process (-P, -m). */
+/*
+ * Whether the policy needs the supervisor process: -P, -m, or write rules
+ * (metadata changes beneath them are mediated) without --no-supervisor.
+ */
 bool	pol_needs_supervisor(const struct pol *p);
 /*
  * Checks what needs a whole policy: --no-supervisor with a flag that needs

@@ -17,6 +17,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@
 #include <unistd.h>
 
 #include "compat/seccomp.h"
+#include "mediate.h"
 #include "msg.h"
 #include "proto.h"
 #include "supervisor.h"
@@ -38,7 +41,9 @@
 #define MAX_INFLIGHT	64
 
 struct sstage {
+	bool active;
 	struct sup_stage cfg;
+	struct med_rules mr;
 	int listener;			/* -1: none or closed */
 	pid_t inflight[MAX_INFLIGHT];	/* tids inside an allowed fork */
 	int ninflight;
@@ -47,8 +52,7 @@ struct sstage {
 	int killed;
 };
 
-static struct sstage stages[SL_MAX_STAGES];
-static size_t nstages;
+static struct sstage stages[SL_MAX_STAGES];	/* by stage index */
 static int ctl = -1;
 
 /* Reads a small /proc file into buf; its length, or -1. */
@@ -201,6 +205,8 @@ serve(struct sstage *st)
 	r.error = -EPERM;	/* the default answer */
 	if (n.data.nr >= 56 && n.data.nr <= 58 && st->cfg.max_procs != 0)
 		on_fork(st, &n, &r);
+	else if (st->cfg.mediate)
+		(void)med_handle(&st->mr, st->listener, &n, &r);
 	if (r.flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE)
 		r.error = 0;
 	/* ENOENT: the task is gone or was interrupted; nothing to do. */
@@ -214,10 +220,10 @@ sample(void)
 	long kb;
 	size_t i;
 
-	for (i = 0; i < nstages; i++) {
+	for (i = 0; i < SL_MAX_STAGES; i++) {
 		struct sstage *st = &stages[i];
 
-		if (st->cfg.max_mem == 0 || st->killed)
+		if (!st->active || st->cfg.max_mem == 0 || st->killed)
 			continue;
 		kb = for_group((pid_t)st->cfg.pgid, mem_of);
 		if (kb < 0 || (uint64_t)kb * 1024 <= st->cfg.max_mem)
@@ -234,21 +240,44 @@ sample(void)
 static struct msg rmsg;
 
 static int
+on_rule(void)
+{
+	struct sup_rule ru;
+
+	memcpy(&ru, rmsg.body, sizeof(ru));
+	if (rmsg.nfds != 1 || ru.stage >= SL_MAX_STAGES ||
+	    stages[ru.stage].active)
+		return -1;
+	return med_add_rule(&stages[ru.stage].mr, rmsg.fds[0]);
+}
+
+static int
 on_ctl(void)
 {
+	struct sup_stage cfg;
 	struct sstage *st;
 	int r;
 
 	if ((r = msg_recv(ctl, &rmsg)) <= 0)
 		return -1;
-	if (rmsg.hdr.type != SUP_STAGE || rmsg.bodylen !=
-	    sizeof(struct sup_stage) || nstages >= SL_MAX_STAGES) {
+	if (rmsg.hdr.type == SUP_RULE && rmsg.bodylen ==
+	    sizeof(struct sup_rule)) {
+		r = on_rule();
+		msg_free(&rmsg);
+		return r;
+	}
+	if (rmsg.hdr.type != SUP_STAGE || rmsg.bodylen != sizeof(cfg)) {
 		msg_free(&rmsg);
 		return -1;
 	}
-	st = &stages[nstages++];
-	memset(st, 0, sizeof(*st));
-	memcpy(&st->cfg, rmsg.body, sizeof(st->cfg));
+	memcpy(&cfg, rmsg.body, sizeof(cfg));
+	if (cfg.stage >= SL_MAX_STAGES || stages[cfg.stage].active) {
+		msg_free(&rmsg);
+		return -1;
+	}
+	st = &stages[cfg.stage];
+	st->active = true;
+	st->cfg = cfg;
 	st->listener = rmsg.nfds == 1 ? msg_take_fd(&rmsg, 0) : -1;
 	st->base = -1;
 	msg_free(&rmsg);
@@ -272,7 +301,9 @@ sup_main(void)
 		pfd[0].fd = ctl;
 		pfd[0].events = POLLIN;
 		n = 1;
-		for (k = 0; k < nstages; k++) {
+		for (k = 0; k < SL_MAX_STAGES; k++) {
+			if (!stages[k].active)
+				continue;
 			if (stages[k].cfg.max_mem != 0 && !stages[k].killed)
 				timeout = SAMPLE_MS;
 			if (stages[k].listener < 0)
@@ -294,6 +325,17 @@ sup_main(void)
 		if (timeout >= 0)
 			sample();
 	}
+}
+
+/* Root runs the supervisor without capabilities, as the stage. */
+static int
+drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	return (int)syscall(SYS_capset, &h, d);
 }
 
 pid_t
@@ -321,6 +363,10 @@ sup_start(int *sock)
 		(void)signal(SIGPIPE, SIG_IGN);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		(void)prctl(PR_SET_NAME, "sandlock-sup", 0, 0, 0);
+		/* Acts for the stage with no more than the stage's rights. */
+		if (drop_caps() < 0 ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			_exit(1);
 		sup_main();
 	}
 	sl_close(sv[1]);
@@ -333,4 +379,12 @@ sup_add_stage(int sock, const struct sup_stage *s, int listener)
 {
 	return msg_send(sock, SUP_STAGE, 0, s, sizeof(*s), &listener,
 	    listener >= 0 ? 1 : 0);
+}
+
+int
+sup_add_rule(int sock, uint32_t stage, int fd)
+{
+	struct sup_rule ru = { stage, 0 };
+
+	return msg_send(sock, SUP_RULE, 0, &ru, sizeof(ru), &fd, 1);
 }

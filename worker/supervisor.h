@@ -15,14 +15,21 @@
 
 enum sup_msg {
 	SUP_STAGE = 2,		/* planner -> supervisor, + 0 or 1 listener fd */
-	SUP_MEMKILL = 3		/* supervisor -> planner */
+	SUP_MEMKILL = 3,	/* supervisor -> planner */
+	SUP_RULE = 4		/* planner -> supervisor, before SUP_STAGE:
+				 * a write rule's O_PATH fd (struct sup_rule) */
+};
+
+struct sup_rule {
+	uint32_t stage;
+	uint32_t zero;
 };
 
 struct sup_stage {
 	uint32_t stage;
 	uint32_t pgid;
 	uint32_t max_procs;	/* 0: none */
-	uint32_t zero;
+	uint32_t mediate;	/* metadata calls beneath the SUP_RULEs */
 	uint64_t max_mem;	/* bytes, 0: none */
 };
 
@@ -43,5 +50,7 @@ pid_t	sup_start(int *sock);
 
 /* Sent by the planner: stage limits and its listener (fd < 0: none). */
 int	sup_add_stage(int sock, const struct sup_stage *s, int listener);
+/* Sent by the planner before sup_add_stage: one write rule (fd borrowed). */
+int	sup_add_rule(int sock, uint32_t stage, int fd);
 
 #endif

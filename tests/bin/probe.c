@@ -1413,6 +1413,68 @@ static int op_nodump(UNUSED int argc, UNUSED char **argv)
 	return print_ok();
 }
 
+struct flip {
+	char path[512];
+	const char *a, *b;
+	volatile int stop;
+};
+
+static void *flipper(void *arg)
+{
+	struct flip *f = arg;
+	size_t la = strlen(f->a), lb = strlen(f->b);
+
+	while (!f->stop) {
+		memcpy(f->path, f->a, la + 1);
+		memcpy(f->path, f->b, lb + 1);
+	}
+	return NULL;
+}
+
+/*
+ * chmod-race ALLOWED DENIED N MODE: one thread flips a path buffer between
+ * the two names while this one calls chmod on it N times; "ok OKS FAILS".
+ */
+static int op_chmod_race(UNUSED int argc, char **argv)
+{
+	struct flip f;
+	pthread_t t;
+	mode_t mode;
+	int n, i, oks = 0, fails = 0;
+
+	if (!parse_int(argv[2], &n) || !parse_mode(argv[3], &mode) ||
+	    strlen(argv[0]) >= sizeof(f.path) || strlen(argv[1]) >= sizeof(f.path))
+		return usage_error("bad arguments", argv[2]);
+	memset(&f, 0, sizeof(f));
+	f.a = argv[0];
+	f.b = argv[1];
+	strcpy(f.path, f.a);
+	if (pthread_create(&t, NULL, flipper, &f) != 0)
+		return print_err(EAGAIN);
+	for (i = 0; i < n; i++) {
+		if (chmod(f.path, mode) == 0)
+			oks++;
+		else
+			fails++;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	printf("ok %d %d\n", oks, fails);
+	return 0;
+}
+
+/* nodump-chmod PATH MODE: PR_SET_DUMPABLE 0, then chmod. */
+static int op_nodump_chmod(UNUSED int argc, char **argv)
+{
+	mode_t mode;
+
+	if (!parse_mode(argv[1], &mode))
+		return usage_error("bad mode", argv[1]);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return print_err(errno);
+	return print_rc(chmod(argv[0], mode));
+}
+
 /* seccomp-listener: installs a filter with NEW_LISTENER. */
 static int op_seccomp_listener(UNUSED int argc, UNUSED char **argv)
 {
@@ -1925,6 +1987,8 @@ static const struct op ops[] = {
 	{ "signal-storm", op_signal_storm, 1, "M" },
 	{ "nodump", op_nodump, 0, "" },
 	{ "seccomp-listener", op_seccomp_listener, 0, "" },
+	{ "chmod-race", op_chmod_race, 4, "ALLOWED DENIED N MODE" },
+	{ "nodump-chmod", op_nodump_chmod, 2, "PATH MODE" },
 	{ "alloc", op_alloc, 1, "MB" },
 	{ "tiocsti", op_tiocsti, 0, "[hi]" },
 	{ "tioclinux", op_tioclinux, 0, "[hi]" },
