@@ -17,6 +17,7 @@
 #include "brkclient.h"
 #include "compat/landlock.h"
 #include "job.h"
+#include "mediate.h"
 #include "msg.h"
 #include "supervisor.h"
 #include "util.h"
@@ -163,11 +164,20 @@ check_abi(struct jrun *j, struct sandlock_error *e)
 	return 0;
 }
 
-/* LIMITS and NOTIFY, for a policy that has limits. */
+/* Whether the supervisor mediates metadata calls for this policy. */
+static bool
+mediates(const struct pol *p)
+{
+	return p->fs_write.n > 0 && !p->no_supervisor;
+}
+
+/* LIMITS and NOTIFY, for a policy that has limits or write rules. */
 static int
 send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
 {
 	static const uint32_t procs[] = SUP_NOTIFY_PROCS;
+	static const uint32_t meta[] = MED_NOTIFY;
+	uint32_t nrs[SL_NITEMS(procs) + SL_NITEMS(meta)], n = 0, i;
 	struct m_limits l;
 
 	memset(&l, 0, sizeof(l));
@@ -179,8 +189,12 @@ send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
 	if ((l.nofile | l.fsize | l.cpu | l.data) != 0 &&
 	    brk_stage_limits(&j->b, &l) < 0)
 		return -1;
-	if (p->max_procs != 0 && brk_stage_notify(&j->b, idx,
-	    (uint32_t)j->sup_pid, procs, SL_NITEMS(procs)) < 0)
+	for (i = 0; p->max_procs != 0 && i < SL_NITEMS(procs); i++)
+		nrs[n++] = procs[i];
+	for (i = 0; mediates(p) && i < SL_NITEMS(meta); i++)
+		nrs[n++] = meta[i];
+	if (n > 0 && brk_stage_notify(&j->b, idx, (uint32_t)j->sup_pid, nrs,
+	    n) < 0)
 		return -1;
 	return 0;
 }
@@ -223,14 +237,21 @@ static int
 supervise(struct jrun *j, uint32_t idx, const struct jstage *s, int *lfd)
 {
 	struct sup_stage ss;
-	int r;
+	size_t i;
+	int r = 0;
 
 	memset(&ss, 0, sizeof(ss));
 	ss.stage = idx;
 	ss.pgid = (uint32_t)s->pgid;
 	ss.max_procs = s->pol->max_procs;
 	ss.max_mem = s->pol->max_mem;
-	r = sup_add_stage(j->sup, &ss, *lfd);
+	ss.mediate = mediates(s->pol);
+	/* The write rules, as the very inodes the broker's ruleset holds. */
+	for (i = 0; ss.mediate && r == 0 && i < s->plan.nrules; i++)
+		if (s->plan.rules[i].access == SL_LL_FS_WRITE_SET)
+			r = sup_add_rule(j->sup, idx, s->plan.rules[i].fd);
+	if (r == 0)
+		r = sup_add_stage(j->sup, &ss, *lfd);
 	sl_closep(lfd);
 	return r;
 }
