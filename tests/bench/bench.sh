@@ -40,4 +40,33 @@ row "pipeline 1 GiB, producer + 3 stages all sandboxed, MB/s" "$(mbs "$1")" \
     "$(mbs "$3")" "$(ratio "$1" "$3") throughput"
 row "pipeline 1 GiB, bare producer into 3 sandboxed stages, MB/s" \
     "$(mbs "$1")" "$(mbs "$5")" "$(ratio "$1" "$5") throughput"
+
+# mediated syscall latency: chmod by path beneath -w goes through the
+# supervisor; median and p99 of 5000 calls, with and without SYNC_WAKE_UP
+dir=$(mktemp -d /tmp/sandlock-bench.XXXXXX)
+chmod 755 "$dir"
+: > "$dir/f"
+p=$build/probe
+set -- $("$p" chmod-bench "$dir/f" 5000)
+bare_med=$2; bare_p99=$3
+set -- $("$sl" run $sys -r "$build" -w "$dir" -- "$p" chmod-bench "$dir/f" 5000)
+sw_med=$2; sw_p99=$3
+set -- $(SANDLOCK_BENCH_NO_SYNC_WAKEUP=1 "$sl" run $sys -r "$build" -w "$dir" -- \
+    "$p" chmod-bench "$dir/f" 5000)
+row "mediated chmod, median (p99) µs, SYNC_WAKE_UP" \
+    "$(awk -v a="$bare_med" -v b="$bare_p99" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
+    "$(awk -v a="$sw_med" -v b="$sw_p99" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
+    "$(ratio "$sw_med" "$bare_med")× time"
+row "mediated chmod, median (p99) µs, without SYNC_WAKE_UP" \
+    "$(awk -v a="$bare_med" -v b="$bare_p99" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
+    "$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
+    "$(ratio "$2" "$bare_med")× time"
+rm -rf "$dir"
+
+# syscall-heavy: 2000 fork+exec in a shell loop, under -P (every fork is a
+# mediated call), 3 interleaved runs
+loop='i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done'
+set -- $("$t" 3 -- sh -c "$loop" ::: "$sl" run $sys -P 100 -- sh -c "$loop")
+row "2000 fork+exec under -P 100, ms" "$(awk -v u="$1" 'BEGIN { printf "%.0f", u / 1000 }')" \
+    "$(awk -v u="$3" 'BEGIN { printf "%.0f", u / 1000 }')" "$(ratio "$3" "$1")× time"
 } | tee "$out"

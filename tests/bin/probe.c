@@ -1463,6 +1463,36 @@ static int op_chmod_race(UNUSED int argc, char **argv)
 	return 0;
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* chmod-bench PATH N: times N chmod calls; "ok MEDIAN_NS P99_NS". */
+static int op_chmod_bench(UNUSED int argc, char **argv)
+{
+	struct timespec a, b;
+	long *t;
+	int n, i;
+
+	if (!parse_int(argv[1], &n) || n <= 0 ||
+	    (t = calloc((size_t)n, sizeof(long))) == NULL)
+		return usage_error("bad count", argv[1]);
+	for (i = 0; i < n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (chmod(argv[0], 0644) < 0)
+			return print_err(errno);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = (b.tv_sec - a.tv_sec) * 1000000000L +
+		    (b.tv_nsec - a.tv_nsec);
+	}
+	qsort(t, (size_t)n, sizeof(long), cmp_long);
+	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
+	return 0;
+}
+
 /* nodump-chmod PATH MODE: PR_SET_DUMPABLE 0, then chmod. */
 static int op_nodump_chmod(UNUSED int argc, char **argv)
 {
@@ -1931,6 +1961,76 @@ static int op_write_stdout_bytes(UNUSED int argc, char **argv)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Cross-process attacks on a given pid (test_adversarial.c)                 */
+/* ------------------------------------------------------------------------ */
+
+static int parse_pid_arg(const char *s, pid_t *pid)
+{
+	int v;
+
+	if (!parse_int(s, &v) || v <= 0)
+		return 0;
+	*pid = (pid_t)v;
+	return 1;
+}
+
+static int op_ptrace_attach(UNUSED int argc, char **argv)
+{
+	pid_t pid;
+
+	if (!parse_pid_arg(argv[0], &pid))
+		return usage_error("bad pid", argv[0]);
+	return print_rc((int)ptrace(PTRACE_ATTACH, pid, NULL, NULL));
+}
+
+static int op_vm_read(UNUSED int argc, char **argv)
+{
+	static char probe_buf[16];
+	char buf[16];
+	struct iovec l = { buf, sizeof(buf) }, r = { probe_buf, sizeof(probe_buf) };
+	pid_t pid;
+
+	if (!parse_pid_arg(argv[0], &pid))
+		return usage_error("bad pid", argv[0]);
+	return print_rc((int)process_vm_readv(pid, &l, 1, &r, 1, 0));
+}
+
+static int op_pidfd_getfd_of(UNUSED int argc, char **argv)
+{
+	pid_t pid;
+	int fd, pfd;
+
+	if (!parse_pid_arg(argv[0], &pid) || !parse_int(argv[1], &fd))
+		return usage_error("bad pid or fd", argv[0]);
+	if ((pfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+		return print_err(errno);
+	return print_rc((int)syscall(SYS_pidfd_getfd, pfd, fd, 0));
+}
+
+static int op_open_mem(UNUSED int argc, char **argv)
+{
+	char path[64];
+	pid_t pid;
+
+	if (!parse_pid_arg(argv[0], &pid))
+		return usage_error("bad pid", argv[0]);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	return print_rc(open(path, O_RDONLY | O_CLOEXEC));
+}
+
+static int op_killpg_of(UNUSED int argc, char **argv)
+{
+	pid_t pid;
+	int sig;
+
+	if (!parse_pid_arg(argv[0], &pid))
+		return usage_error("bad pgrp", argv[0]);
+	if (!parse_signal(argv[1], &sig))
+		return usage_error("bad signal", argv[1]);
+	return print_rc(kill(-pid, sig));
+}
+
+/* ------------------------------------------------------------------------ */
 /* Dispatch                                                                  */
 /* ------------------------------------------------------------------------ */
 
@@ -1989,6 +2089,7 @@ static const struct op ops[] = {
 	{ "seccomp-listener", op_seccomp_listener, 0, "" },
 	{ "chmod-race", op_chmod_race, 4, "ALLOWED DENIED N MODE" },
 	{ "nodump-chmod", op_nodump_chmod, 2, "PATH MODE" },
+	{ "chmod-bench", op_chmod_bench, 2, "PATH N" },
 	{ "alloc", op_alloc, 1, "MB" },
 	{ "tiocsti", op_tiocsti, 0, "[hi]" },
 	{ "tioclinux", op_tioclinux, 0, "[hi]" },
@@ -2007,6 +2108,11 @@ static const struct op ops[] = {
 	{ "exit", op_exit, 1, "N" },
 	{ "kill-self", op_kill_self, 1, "SIG" },
 	{ "write-stdout-bytes", op_write_stdout_bytes, 1, "N" },
+	{ "ptrace-attach", op_ptrace_attach, 1, "PID" },
+	{ "vm-read", op_vm_read, 1, "PID" },
+	{ "pidfd-getfd-of", op_pidfd_getfd_of, 2, "PID FD" },
+	{ "open-mem", op_open_mem, 1, "PID" },
+	{ "killpg", op_killpg_of, 2, "PGRP SIG" },
 };
 
 static int usage(void)
