@@ -208,6 +208,10 @@ do_chmod(struct call *c, uint64_t path, uint64_t mode)
 	cleanup_fd int t = -1;
 	int r;
 
+	/* No set-id bits: run as root, the sandbox would plant set-uid-root
+	 * programs for the host's other users. */
+	if (mode & (S_ISUID | S_ISGID))
+		return -EPERM;
 	if ((r = object(c, path, &t)) < 0)
 		return r;
 	r = (int)syscall(SL_NR_fchmodat2, t, "", (mode_t)mode, AT_EMPTY_PATH);

@@ -148,3 +148,14 @@ Test(mediate, racing_path_never_reaches_denied_file, .init = setup,
 	cr_assert(eq(int, mode_of(rfile), 0644));
 	th_run_free(&r);
 }
+
+/* Set-id bits are refused, even beneath -w. */
+Test(mediate, setuid_bit_is_eperm, .init = setup, .fini = teardown)
+{
+	struct th_run r;
+
+	sbx_probe(&r, X("-w", wdir), "chmod", wfile, "4755", NULL);
+	SBX_EXPECT(&r, 1, "err EPERM\n");
+	cr_assert(eq(int, mode_of(wfile), 0644));
+	th_run_free(&r);
+}
