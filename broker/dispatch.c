@@ -285,9 +285,9 @@ h_strs(struct msg *m)
 			brk_violation("argv and env exceed the limits");
 		}
 		if (req.kind == SL_STR_FILE) {
+			st->file = s;	/* the slot owns it before the check */
 			if (*s == '\0')
 				brk_violation("empty exec path");
-			st->file = s;
 		} else if (req.kind == SL_STR_ARGV)
 			push_str(&st->argv, &st->nargv, s);
 		else
@@ -318,16 +318,16 @@ h_exec(struct msg *m)
 	if ((req.flags & ~SL_EXEC_FLAGS) != 0)
 		brk_violation("unknown EXEC flags %#x", req.flags);
 	if (req.ndeny > SL_MAX_DENY ||
-	    m->bodylen != sizeof(req) + 4 * req.ndeny)
+	    m->bodylen != sizeof(req) + 4UL * req.ndeny)
 		brk_violation("EXEC deny list does not match its count");
-	memcpy(deny, m->body + sizeof(req), 4 * req.ndeny);
+	memcpy(deny, m->body + sizeof(req), 4UL * req.ndeny);
 	for (i = 0; i < req.ndeny; i++)
 		if (deny[i] > SL_NR_MAX)
 			brk_violation("syscall %u above %u", deny[i], SL_NR_MAX);
 	if (st->file == NULL || st->nargv == 0)
 		brk_violation("EXEC without a path and argv");
 	for (i = 0; i < SL_MAX_TARGETS; i++) {
-		if (st->fds[i] < 0 && i < 3)
+		if (i < 3 && st->fds[i] < 0)
 			brk_violation("EXEC without fd %u", i);
 		if (st->fds[i] < 0)
 			gap = 1;
@@ -378,22 +378,27 @@ h_notify(struct msg *m)
 {
 	struct m_notify req;
 	struct stage *st;
-	uint32_t i;
+	uint32_t i, nr;
 
 	memcpy(&req, m->body, sizeof(req));
 	reserved(req.zero, "NOTIFY");
 	st = get_stage(req.stage, STAGE_BUILD);
 	if (st->nnotify != 0 || req.n == 0 || req.n > SL_MAX_NOTIFY ||
-	    m->bodylen != sizeof(req) + 4 * req.n || req.ptracer == 0)
+	    m->bodylen != sizeof(req) + 4UL * req.n || req.ptracer == 0)
 		brk_violation("NOTIFY given twice, empty or of wrong size");
-	memcpy(st->notify, m->body + sizeof(req), 4 * req.n);
-	/* The stage reads and writes after loading it (hand_listener). */
+	memcpy(st->notify, m->body + sizeof(req), 4UL * req.n);
+	/*
+	 * Between loading the filter and execve the stage calls read, write
+	 * (hand_listener), prctl, seccomp (seccomp_load) and, on failure,
+	 * exit_group, while the broker waits for it and nobody answers the
+	 * listener yet: notifying any of them would hang both (found with
+	 * tests/fuzz/fuzz_msg.c).
+	 */
 	for (i = 0; i < req.n; i++)
-		if (st->notify[i] > SL_NR_MAX || st->notify[i] <= 1 ||
-		    st->notify[i] == SCMP_SYS(execve) ||
-		    st->notify[i] == SCMP_SYS(exit_group))
-			brk_violation("syscall %u cannot be notified",
-			    st->notify[i]);
+		if ((nr = st->notify[i]) > SL_NR_MAX || nr <= 1 ||
+		    nr == SCMP_SYS(execve) || nr == SCMP_SYS(prctl) ||
+		    nr == SCMP_SYS(seccomp) || nr == SCMP_SYS(exit_group))
+			brk_violation("syscall %u cannot be notified", nr);
 	st->nnotify = req.n;
 	st->ptracer = req.ptracer;
 }

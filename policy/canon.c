@@ -169,6 +169,7 @@ denied(FILE *f, const struct pol *p)
 	for (i = 0; i < p->ndeny; i++)
 		if ((names[i] = pol_syscall_name((int)p->deny[i])) == NULL)
 			return -1;
+	/* cppcheck-suppress uninitvar ; qsort reads the ndeny set above */
 	qsort(names, p->ndeny, sizeof(names[0]), cmp_name);
 	(void)fputs("\n[syscalls]\nextra_deny = [", f);
 	for (i = 0; i < p->ndeny; i++) {

@@ -120,6 +120,8 @@ sandlock_run_opts_init(struct sandlock_run_opts *o)
 	o->stdio[0] = o->stdio[1] = o->stdio[2] = -1;
 	o->cancel_fd = -1;
 	o->confine_self = false;
+	o->name = NULL;
+	o->audit_fd = -1;
 }
 
 int

@@ -14,11 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "brkclient.h"
 #include "compat/landlock.h"
 #include "job.h"
 #include "mediate.h"
 #include "msg.h"
+#include "state.h"
 #include "supervisor.h"
 #include "util.h"
 
@@ -40,6 +42,7 @@ struct jrun {
 	struct buf out[2];
 	size_t running;
 	bool timed_out;
+	struct state_reg reg;		/* o->name's registry entry */
 };
 
 static const char *const step_names[SL_STEP_END] = {
@@ -292,6 +295,7 @@ start_all(struct jrun *j, struct sandlock_error *e)
 
 	for (i = 0; i < j->n; i++) {
 		s = &j->st[i];
+		(void)clock_gettime(CLOCK_REALTIME, &s->t_start);
 		if (s->runnable) {
 			if (send_stage(j, (uint32_t)i, s, &ans, &lfd) < 0) {
 				close_fds(s);
@@ -322,6 +326,7 @@ static void
 set_status(struct jstage *s, int ws, bool timed_out)
 {
 	s->running = false;
+	(void)clock_gettime(CLOCK_REALTIME, &s->t_end);
 	s->res.err = 0;
 	if (timed_out) {
 		s->res.outcome = SANDLOCK_TIMEOUT;
@@ -575,6 +580,7 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	j.sup = -1;
 	j.cap[0] = cap[0];
 	j.cap[1] = cap[1];
+	j.reg.dfd = j.reg.fd = -1;
 	memset(out, 0, sizeof(*out));
 	out->status.outcome = SANDLOCK_NOT_RUN;
 	out->status.status = 125;
@@ -592,6 +598,9 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 		    strerror(errno));
 		goto done;
 	}
+	/* Before confinement: the entry is created now, locked until the end. */
+	if (o->name != NULL && state_register(o->name, st, n, &j.reg, e) < 0)
+		goto done;
 	if (o->confine_self && plan_confine_self(j.b.ll_abi) < 0) {
 		(void)sl_err(e, errno, "unable to confine the planner: %s",
 		    strerror(errno));
@@ -610,6 +619,11 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 		rc = 0;
 done:
 	saved = errno != 0 ? errno : EIO;
+	if (o->audit_fd >= 0 && audit_write(o->audit_fd, o->name, st, n,
+	    rc < 0 && e != NULL ? e->msg : NULL) < 0)
+		(void)fprintf(stderr, "sandlock: warning: unable to append to "
+		    "the audit file: %s\n", strerror(errno));
+	state_unregister(&j.reg);
 	brk_stop(&j.b);
 	sl_closep(&j.sup);
 	if (j.sup_pid > 0)

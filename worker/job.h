@@ -7,6 +7,8 @@
 #ifndef SL_JOB_H
 #define SL_JOB_H
 
+#include <time.h>
+
 #include "plan.h"
 
 struct jstage {
@@ -20,6 +22,7 @@ struct jstage {
 	bool running;
 	bool mem_killed;		/* by the supervisor, for -m */
 	pid_t pgid;
+	struct timespec t_start, t_end;	/* CLOCK_REALTIME, for the audit */
 	struct sandlock_result res;
 	char errmsg[256];		/* why it did not run */
 };

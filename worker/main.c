@@ -9,9 +9,8 @@
 #include <unistd.h>
 
 #include "sandlock.h"
+#include "cli_ops.h"
 #include "cli_profile.h"
-
-static int sigpipe_w = -1;
 
 static const char usage[] =
 "usage: sandlock run [OPTIONS] -- COMMAND [ARG...]\n"
@@ -21,6 +20,8 @@ static const char usage[] =
 "       sandlock pipeline [JOB OPTIONS] :: [OPTIONS] -- CMD [ARG...] :: ...\n"
 "       sandlock gather [JOB OPTIONS] :: --as NAME [OPTIONS] -- CMD ... ::\n"
 "                ... :: [OPTIONS] -- CONSUMER [ARG...]\n"
+"       sandlock ps [--json] | kill NAME [SIGNAL] | inspect NAME [--json]\n"
+"       sandlock check [--json]\n"
 "       sandlock --version | --help\n"
 "\n"
 "Runs COMMAND confined by Landlock and seccomp.  By default it may read,\n"
@@ -42,6 +43,10 @@ static const char usage[] =
 "      --allow-degraded          run even if Landlock is missing or too old\n"
 "  -p, --profile NAME            start from profile NAME (see profile list)\n"
 "      --profile-file FILE       start from the profile in FILE\n"
+"      --name NAME               name it for ps, kill, inspect (default:\n"
+"                                sandbox-PID)\n"
+"      --audit FILE              append a JSON line per stage to FILE\n"
+"      --status-fd FD            write the result as one JSON line to FD\n"
 "\n"
 "Pipelines and gathers: each stage starts at a word '::' and has its own\n"
 "OPTIONS (the policy flags above) before '--'.  Policy flags before the\n"
@@ -57,38 +62,6 @@ static const char usage[] =
 "timeout; 125 if sandlock failed; 126 if the command could not be\n"
 "executed; 127 if it was not found.\n";
 
-static void
-on_signal(int sig)
-{
-	int saved = errno;
-
-	if (write(sigpipe_w, &sig, sizeof(sig)) < 0)
-		(void)0;
-	errno = saved;
-}
-
-/* Signals to the planner are forwarded to the sandbox, as timeout(1) does. */
-static int
-forward_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction sa;
-	int p[2];
-	size_t i;
-
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -1;
-	sigpipe_w = p[1];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		(void)sigaction(sigs[i], &sa, NULL);
-	(void)signal(SIGPIPE, SIG_IGN);
-	return p[0];
-}
-
 static int
 cmd_run(int argc, char *argv[])
 {
@@ -96,9 +69,14 @@ cmd_run(int argc, char *argv[])
 	struct sandlock_run_opts o;
 	struct sandlock_result r;
 	struct sandlock_error e;
+	struct sandlock_job_result jr;
+	char why[1][256];
+	struct cli_opts co;
 	char *const *cmd;
 	int status;
 
+	if ((status = cli_ops_extract(&argc, argv, "--", &co)) != 0)
+		return status;
 	if ((p = sandlock_policy_new()) == NULL) {
 		(void)fprintf(stderr, "sandlock: out of memory\n");
 		return 125;
@@ -116,9 +94,17 @@ cmd_run(int argc, char *argv[])
 	}
 	sandlock_run_opts_init(&o);
 	o.confine_self = true;
-	if ((o.cancel_fd = forward_signals()) < 0) {
+	if ((status = cli_ops_prepare(&co)) != 0) {
+		sandlock_policy_free(p);
+		cli_ops_done(&co);
+		return status;
+	}
+	o.name = co.name;
+	o.audit_fd = co.audit_fd;
+	if ((o.cancel_fd = sandlock_forward_signals()) < 0) {
 		(void)fprintf(stderr, "sandlock: pipe: %s\n", strerror(errno));
 		sandlock_policy_free(p);
+		cli_ops_done(&co);
 		return 125;
 	}
 	if (sandlock_run(p, cmd, &o, &r, &e) < 0)
@@ -130,6 +116,16 @@ cmd_run(int argc, char *argv[])
 		(void)fprintf(stderr, "sandlock: memory limit (-m) exceeded: "
 		    "killed %s and every process it started\n", cmd[0]);
 	status = sandlock_exit_status(&r);
+	memset(&jr, 0, sizeof(jr));
+	jr.status = r;
+	jr.stages = &r;
+	jr.errors = why;
+	jr.nstages = 1;
+	memset(why, 0, sizeof(why));
+	if (r.outcome == SANDLOCK_NOT_RUN)
+		memcpy(why[0], e.msg, strnlen(e.msg, sizeof(why[0]) - 1));
+	cli_ops_status(&co, &jr, status);
+	cli_ops_done(&co);
 	sandlock_policy_free(p);
 	return status;
 }
@@ -169,8 +165,11 @@ cmd_job(bool gather, int argc, char *argv[])
 	struct sandlock_job_opts o;
 	struct sandlock_error e;
 	struct sandlock_job *j;
+	struct cli_opts co;
 	int status;
 
+	if ((status = cli_ops_extract(&argc, argv, "::", &co)) != 0)
+		return status;
 	if (cli_job_parse(gather, argc, argv, &j, &o, &e) < 0) {
 		(void)fprintf(stderr, "sandlock: %s (see sandlock --help)\n",
 		    e.msg);
@@ -183,7 +182,14 @@ cmd_job(bool gather, int argc, char *argv[])
 	o.confine_self = true;
 	if (o.stdin_fd < 0)
 		o.stdin_fd = 0;		/* the caller's, unless --stdin */
-	if ((o.cancel_fd = forward_signals()) < 0) {
+	if ((status = cli_ops_prepare(&co)) != 0) {
+		sandlock_job_free(j);
+		cli_ops_done(&co);
+		return status;
+	}
+	o.name = co.name;
+	o.audit_fd = co.audit_fd;
+	if ((o.cancel_fd = sandlock_forward_signals()) < 0) {
 		(void)fprintf(stderr, "sandlock: pipe: %s\n", strerror(errno));
 		sandlock_job_free(j);
 		return 125;
@@ -191,14 +197,17 @@ cmd_job(bool gather, int argc, char *argv[])
 	if (sandlock_job_run(j, &o, &r, &e) < 0) {
 		(void)fprintf(stderr, "sandlock: %s\n", e.msg);
 		status = 125;
+		cli_ops_status(&co, NULL, status);
 	} else {
 		report(&r, argv);
 		if (r.status.outcome == SANDLOCK_TIMEOUT)
 			(void)fprintf(stderr, "sandlock: timeout: killed every "
 			    "stage and every process they started\n");
 		status = sandlock_exit_status(&r.status);
+		cli_ops_status(&co, &r, status);
 		sandlock_job_result_free(&r);
 	}
+	cli_ops_done(&co);
 	sandlock_job_free(j);
 	return status;
 }
@@ -216,6 +225,14 @@ main(int argc, char *argv[])
 		return cmd_job(argv[1][0] == 'g', argc - 2, argv + 2);
 	if (strcmp(argv[1], "profile") == 0)
 		return cli_profile(argc - 2, argv + 2);
+	if (strcmp(argv[1], "ps") == 0)
+		return cli_ps(argc - 2, argv + 2);
+	if (strcmp(argv[1], "kill") == 0)
+		return cli_kill(argc - 2, argv + 2);
+	if (strcmp(argv[1], "inspect") == 0)
+		return cli_inspect(argc - 2, argv + 2);
+	if (strcmp(argv[1], "check") == 0)
+		return cli_check(argc - 2, argv + 2);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		(void)printf("sandlock %s\n", sandlock_version());
 		return 0;

@@ -39,6 +39,7 @@ sandlock_job_opts_init(struct sandlock_job_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->stdin_fd = o->stdout_fd = o->stderr_fd = o->cancel_fd = -1;
+	o->audit_fd = -1;
 }
 
 int
@@ -65,6 +66,8 @@ sandlock_run(const struct sandlock_policy *sp, char *const argv[],
 	o.timeout_ms = sp->pol.timeout_ms;
 	o.cancel_fd = ro->cancel_fd;
 	o.confine_self = ro->confine_self;
+	o.name = ro->name;
+	o.audit_fd = ro->audit_fd;
 	memset(&s, 0, sizeof(s));
 	s.pol = &sp->pol;
 	s.argv = argv;

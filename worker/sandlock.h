@@ -4,7 +4,8 @@
  * A policy says what a confined command may touch; sandlock_run() starts
  * the broker, has it build the stage (Landlock, seccomp, fds) and exec the
  * command, and waits for it.  Link with -lsandlock (pkg-config sandlock);
- * a static link also needs -lmd (libmd: SHA-256 of policy digests).
+ * a static link also needs -lmd (libmd: SHA-256 of policy digests) and
+ * -ljansson (pkg-config --static sandlock).  See libsandlock(3).
  * Functions return 0 on success or -1 with errno set; where a struct
  * sandlock_error is passed, it receives one line saying what failed.
  */
@@ -28,9 +29,11 @@ struct sandlock_error {
 /* A new empty policy (no filesystem access, no network); NULL on ENOMEM.
  * Free it with sandlock_policy_free(). */
 struct sandlock_policy *sandlock_policy_new(void);
+/* Frees p and everything it owns (strings it copied); NULL is a no-op. */
 void	sandlock_policy_free(struct sandlock_policy *p);
 
-/* Read and execute beneath path (absolute; must exist at run time). */
+/* Read and execute beneath path (absolute; must exist at run time).  The
+ * setters copy their strings: the caller keeps its own. */
 int	sandlock_policy_fs_read(struct sandlock_policy *p, const char *path,
 	    struct sandlock_error *e);
 /* Read, write, create, remove, rename and truncate beneath path. */
@@ -116,16 +119,40 @@ struct sandlock_result {
 	int err;		/* errno behind NOT_RUN, else 0 */
 };
 
-/* Options of one run; zero-initialise, then set what you need. */
+/* Options of one run: sandlock_run_opts_init(), then set what you need. */
 struct sandlock_run_opts {
 	int stdio[3];		/* fds for 0, 1, 2 (borrowed); -1: inherit */
 	int cancel_fd;		/* readable: forward the signal number read
 				 * (one int) to the sandbox; -1: none */
 	bool confine_self;	/* CLI only: Landlock the calling process once
 				 * the broker runs (it can open nothing after) */
+	const char *name;	/* register as a named sandbox (sandlock ps,
+				 * kill, inspect; borrowed); NULL: don't */
+	int audit_fd;		/* append the audit record here (borrowed;
+				 * see sandlock_audit_open); -1: none */
 };
 
+/* Sets the defaults: stdio inherited, no cancel fd, no name, no audit. */
 void	sandlock_run_opts_init(struct sandlock_run_opts *o);
+
+/*
+ * Installs handlers that turn SIGINT, SIGTERM, SIGHUP, SIGQUIT and the
+ * signal `sandlock kill` queues to a named sandbox's process into signal
+ * numbers on a pipe, and ignores SIGPIPE.  Returns the pipe's read end,
+ * for cancel_fd (owned by the caller; once per process: EBUSY after), or
+ * -1 with errno.  A process that registers a name (opts.name) should call
+ * it, or `sandlock kill` cannot reach the sandbox (and the queued signal,
+ * SIGRTMIN+4, would end the process by its default action).
+ */
+int	sandlock_forward_signals(void);
+
+/*
+ * Opens path for the audit record (sandlock(1), AUDIT RECORD): appending,
+ * created with mode 0600, a regular file.  Returns an fd the caller owns
+ * (close-on-exec), or -1 with errno and *e.  Open it before anything runs
+ * so that a job is never run unaudited.
+ */
+int	sandlock_audit_open(const char *path, struct sandlock_error *e);
 
 /*
  * Runs argv (argv[0] searched in the command's PATH, preferring a file the
@@ -159,10 +186,13 @@ struct sandlock_job;
 /* Copies p and argv (argv[0] non-empty); NULL with errno on error. */
 struct sandlock_stage *sandlock_stage_new(const struct sandlock_policy *p,
 	    char *const argv[]);
+/* Frees st and its copies; NULL is a no-op.  Not after handing it on. */
 void	sandlock_stage_free(struct sandlock_stage *st);
 
+/* New empty jobs; NULL on ENOMEM.  Free with sandlock_job_free(). */
 struct sandlock_job *sandlock_pipeline_new(void);
 struct sandlock_job *sandlock_gather_new(void);
+/* Frees j and every stage it took; NULL is a no-op. */
 void	sandlock_job_free(struct sandlock_job *j);
 /* Appends a pipeline stage; takes st, even on error (EINVAL: a gather). */
 int	sandlock_pipeline_add(struct sandlock_job *j, struct sandlock_stage *st,
@@ -183,8 +213,11 @@ struct sandlock_job_opts {
 	int stderr_fd;		/* every stage's, unless captured; -1: ours */
 	int cancel_fd;		/* as in sandlock_run_opts */
 	bool confine_self;	/* as in sandlock_run_opts */
+	const char *name;	/* as in sandlock_run_opts */
+	int audit_fd;		/* as in sandlock_run_opts */
 };
 
+/* Sets the defaults: no timeout, every fd -1, no name, no audit. */
 void	sandlock_job_opts_init(struct sandlock_job_opts *o);
 
 struct sandlock_job_result {
@@ -207,6 +240,7 @@ struct sandlock_job_result {
 int	sandlock_job_run(struct sandlock_job *j,
 	    const struct sandlock_job_opts *o, struct sandlock_job_result *r,
 	    struct sandlock_error *e);
+/* Frees what sandlock_job_run() put in r (not r itself) and zeroes it. */
 void	sandlock_job_result_free(struct sandlock_job_result *r);
 
 /*
@@ -245,6 +279,7 @@ int	sandlock_exit_status(const struct sandlock_result *r);
 /* The Landlock ABI of the running kernel, 0 if absent. */
 int	sandlock_landlock_abi(void);
 
+/* The library's version: a static string, not to be freed. */
 const char *sandlock_version(void);
 
 #ifdef __cplusplus

@@ -1603,6 +1603,28 @@ Test(dispatch, rejects_notify_read)
 	    NULL, 0));
 }
 
+/*
+ * NOTIFY of seccomp or prctl, which the stage calls between loading the
+ * notify filter and execve while the broker waits for it, is fatal: it
+ * used to hang the broker and the stage forever (found with fuzz_msg.c).
+ */
+Test(dispatch, rejects_notify_seccomp)
+{
+	struct td_notify n = { { 0, 1, 2, 0 }, { 57, 317 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 8,
+	    NULL, 0));
+}
+
+/* See rejects_notify_seccomp. */
+Test(dispatch, rejects_notify_prctl)
+{
+	struct td_notify n = { { 0, 1, 1, 0 }, { 157 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 4,
+	    NULL, 0));
+}
+
 /* NOTIFY of a number above the table is fatal. */
 Test(dispatch, rejects_notify_unknown_nr)
 {

@@ -1,0 +1,422 @@
+/*
+ * test_adversarial.c: one hostile operation per test, with its precise
+ * outcome (SECURITY.md, "Escape classes"): cross-process attacks on the
+ * caller, the planner, the broker and a sibling stage; memfd and ld.so;
+ * network holes that exist before the network issue; resource
+ * exhaustion; SIGKILL of the planner and the broker at start and in the
+ * middle of a pipeline.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sbx.h"
+
+TestSuite(cross, .timeout = 30);
+TestSuite(loader, .timeout = 30);
+TestSuite(nethole, .timeout = 30);
+TestSuite(exhaust, .timeout = 60);
+TestSuite(fault, .timeout = 60);
+
+static char *
+itoa_pid(pid_t pid)
+{
+	static char buf[4][16];
+	static int n;
+
+	n = (n + 1) % 4;
+	(void)snprintf(buf[n], sizeof(buf[n]), "%d", (int)pid);
+	return buf[n];
+}
+
+static void
+expect_probe(const char *op, const char *a, const char *b, const char *want)
+{
+	const char *extra[] = { "-r", "/proc", NULL };
+	struct th_run r;
+
+	sbx_probe(&r, extra, op, a, b, (const char *)NULL);
+	SBX_EXPECT(&r, 1, want);
+	th_run_free(&r);
+}
+
+/* ---- the caller (this test process, sandlock's parent) ---- */
+
+/* ptrace, process_vm_readv, pidfd_getfd on the caller: baseline EPERM. */
+Test(cross, ptrace_caller_is_eperm)
+{
+	expect_probe("ptrace-attach", itoa_pid(getpid()), NULL, "err EPERM\n");
+}
+
+Test(cross, process_vm_readv_caller_is_eperm)
+{
+	expect_probe("vm-read", itoa_pid(getpid()), NULL, "err EPERM\n");
+}
+
+Test(cross, pidfd_getfd_caller_is_eperm)
+{
+	expect_probe("pidfd-getfd-of", itoa_pid(getpid()), "0", "err EPERM\n");
+}
+
+/* /proc/PID/mem of the caller, even with -r /proc: Landlock's ptrace check. */
+Test(cross, proc_mem_of_caller_is_eacces)
+{
+	expect_probe("open-mem", itoa_pid(getpid()), NULL, "err EACCES\n");
+}
+
+/* Signals out of the domain: Landlock signal scoping (ABI 6) gives EPERM. */
+Test(cross, signal_to_caller_is_eperm)
+{
+	expect_probe("kill", itoa_pid(getpid()), "SIGCONT", "err EPERM\n");
+}
+
+Test(cross, signal_to_caller_group_is_eperm)
+{
+	expect_probe("killpg", itoa_pid(getpgrp()), "SIGCONT", "err EPERM\n");
+}
+
+/* The broker is the stage's parent. */
+Test(cross, signal_to_broker_is_eperm)
+{
+	expect_probe("signal-parent", "SIGKILL", NULL, "err EPERM\n");
+}
+
+/* The planner: sh execs sandlock, so its $$ is the planner's pid. */
+static void
+against_planner(const char *op, const char *sig, const char *want,
+    const char *const extra[])
+{
+	const char *cmd[] = { th_probe(), op, NULL };
+	const char *const *sl = sbx_argv(extra, cmd);
+	const char *argv[64] = { "/bin/sh", "-c", sig != NULL ?
+	    "exec \"$@\" $$ SIGCONT" : "exec \"$@\" $$", "sh" };
+	struct th_run r;
+	size_t n = 4;
+
+	while (*sl != NULL && n < 62)
+		argv[n++] = *sl++;
+	argv[n] = NULL;
+	cr_assert(eq(int, th_runv(&r, argv, -1, 20), 0));
+	SBX_EXPECT(&r, 1, want);
+	th_run_free(&r);
+}
+
+Test(cross, ptrace_planner_is_eperm)
+{
+	against_planner("ptrace-attach", NULL, "err EPERM\n", NULL);
+}
+
+Test(cross, vm_read_planner_is_eperm)
+{
+	against_planner("vm-read", NULL, "err EPERM\n", NULL);
+}
+
+/* With the supervisor running (-P) too: the planner is still out of reach. */
+Test(cross, signal_to_planner_is_eperm)
+{
+	const char *extra[] = { "-P", "20", NULL };
+
+	against_planner("kill", "SIGCONT", "err EPERM\n", extra);
+}
+
+/* ---- a sibling stage of the same pipeline ---- */
+
+/*
+ * Stage 1 prints its pid and sleeps; stage 2 reads it and attacks it.
+ * Each stage has its own Landlock domain, so neither ptrace-class access
+ * nor signals cross: EPERM.
+ */
+static void
+against_sibling(const char *op, const char *arg2, const char *want)
+{
+	char script[512];
+	const char *argv[40];
+	struct th_run r;
+	size_t n = 0;
+
+	(void)snprintf(script, sizeof(script), "read p; exec \"$0\" %s $p %s",
+	    op, arg2 != NULL ? arg2 : "");
+	argv[n++] = th_sandlock();
+	argv[n++] = "pipeline";
+	argv[n++] = "-t";
+	argv[n++] = "10";
+	argv[n++] = "-r"; argv[n++] = "/usr";
+	argv[n++] = "-r"; argv[n++] = "/lib";
+	argv[n++] = "-r"; argv[n++] = "/lib64";
+	argv[n++] = "-r"; argv[n++] = "/bin";
+	argv[n++] = "-r"; argv[n++] = th_build();
+	argv[n++] = "::"; argv[n++] = "--";
+	argv[n++] = "/bin/sh"; argv[n++] = "-c";
+	argv[n++] = "echo $$; exec sleep 3";
+	argv[n++] = "::"; argv[n++] = "--";
+	argv[n++] = "/bin/sh"; argv[n++] = "-c"; argv[n++] = script;
+	argv[n++] = th_probe();
+	argv[n] = NULL;
+	cr_assert(eq(int, th_runv(&r, argv, -1, 20), 0));
+	cr_assert(eq(str, r.out, (char *)want), "stderr: %s", r.err);
+	th_run_free(&r);
+}
+
+Test(cross, ptrace_sibling_is_eperm)
+{
+	against_sibling("ptrace-attach", NULL, "err EPERM\n");
+}
+
+Test(cross, vm_read_sibling_is_eperm)
+{
+	against_sibling("vm-read", NULL, "err EPERM\n");
+}
+
+Test(cross, pidfd_getfd_sibling_is_eperm)
+{
+	against_sibling("pidfd-getfd-of", "0", "err EPERM\n");
+}
+
+Test(cross, signal_to_sibling_is_eperm)
+{
+	against_sibling("kill", "SIGKILL", "err EPERM\n");
+}
+
+/* ---- exec rules are not a boundary against readable code ---- */
+
+/*
+ * SECURITY.md, known limits: ld.so runs a readable, non-executable file
+ * beneath a -r rule ("-r means may run"), but cannot even open a file
+ * outside every rule; the direct exec of the non-executable copy is 126.
+ */
+Test(loader, ldso_runs_readable_file_but_not_outside_rules)
+{
+	char *dir = th_tmpdir(), *copy = sbx_join(dir, "t");
+	const char *inside[] = { "-r", dir, NULL };
+	const char *ld[] = { "/lib64/ld-linux-x86-64.so.2", copy, NULL };
+	const char *direct[] = { copy, NULL };
+	struct th_run r;
+
+	cr_assert(eq(int, sbx_copy("/bin/true", copy), 0));
+	cr_assert(eq(int, chmod(copy, 0644), 0));
+	cr_assert(eq(int, th_sandlock_run(&r, NULL, ld), 0));
+	cr_assert(eq(int, r.code, 127), "stderr %s", r.err);
+	SBX_STDERR_HAS(&r, "Permission denied");
+	th_run_free(&r);
+	cr_assert(eq(int, th_sandlock_run(&r, inside, ld), 0));
+	SBX_EXPECT(&r, 0, "");
+	th_run_free(&r);
+	cr_assert(eq(int, th_sandlock_run(&r, inside, direct), 0));
+	cr_assert(eq(int, r.code, 126), "stderr %s", r.err);
+	th_run_free(&r);
+	sbx_rmtree(dir);
+}
+
+/* memfd + fexecve of the probe's own (readable) image runs: documented. */
+Test(loader, memfd_exec_of_readable_code_runs)
+{
+	struct th_run r;
+
+	sbx_probe(&r, NULL, "memfd-exec", (const char *)NULL);
+	SBX_EXPECT(&r, 0, "ok\n");
+	th_run_free(&r);
+}
+
+/* ---- network holes (issue 5 will add the allow-list cases) ---- */
+
+static const struct { const char *name, *dom, *type, *proto; } holes[] = {
+	{ "mptcp", "inet", "stream", "262" },
+	{ "sctp", "inet", "stream", "132" },
+	{ "udp", "inet", "dgram", "0" },
+	{ "udp6", "inet6", "dgram", "0" },
+	{ "raw", "inet", "raw", "1" },
+	{ "packet", "packet", "raw", "0" },
+	{ "netlink", "netlink", "raw", "0" },
+	{ "vsock", "vsock", "stream", "0" },
+};
+
+ParameterizedTestParameters(nethole, socket_denied)
+{
+	return sbx_index_params(SBX_NITEMS(holes));
+}
+
+/*
+ * MPTCP and TFO (sendto(MSG_FASTOPEN) needs an inet socket) walk around
+ * Landlock's TCP rules, UDP is not covered: no inet socket at all.
+ */
+ParameterizedTest(size_t *i, nethole, socket_denied)
+{
+	struct th_run r;
+
+	sbx_probe(&r, NULL, "socket", holes[*i].dom, holes[*i].type,
+	    holes[*i].proto, (const char *)NULL);
+	cr_assert(eq(str, r.out, "err EACCES\n"), "%s: %s", holes[*i].name,
+	    r.out);
+	th_run_free(&r);
+}
+
+/* ---- resource exhaustion ---- */
+
+/* Whether any process's cmdline holds marker. */
+static int
+marker_alive(const char *marker)
+{
+	char path[300], buf[4096];
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	int found = 0, fd;
+	ssize_t n, k;
+
+	cr_assert_not_null(d);
+	while (!found && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		(void)close(fd);
+		for (k = 0; k < n; k++)
+			if (buf[k] == '\0')
+				buf[k] = ' ';
+		if (n > 0 && (buf[n] = '\0', strstr(buf, marker) != NULL))
+			found = 1;
+	}
+	(void)closedir(d);
+	return found;
+}
+
+/*
+ * A fork bomb under -P 20 and -t 3: forks fail (EAGAIN) at 20 tasks, so
+ * the bomb collapses (dash gives up: 0) or the timeout ends it (124);
+ * nothing of it is left, and this host can still fork.
+ */
+Test(exhaust, fork_bomb_under_max_processes)
+{
+	char marker[64];
+	const char *extra[] = { "-P", "20", "-t", "3", NULL };
+	const char *cmd[] = { "/bin/sh", "-c",
+	    "f() { f & f & wait; }; f 2>/dev/null", marker, NULL };
+	struct th_run r;
+	pid_t pid;
+
+	(void)snprintf(marker, sizeof(marker), "bomb-%d-%ld", (int)getpid(),
+	    (long)time(NULL));
+	cr_assert(eq(int, th_sandlock_run(&r, extra, cmd), 0));
+	cr_assert(r.code == 0 || r.code == 124, "exit %d stderr %s", r.code,
+	    r.err);
+	th_run_free(&r);
+	usleep(200 * 1000);
+	cr_assert(not(marker_alive(marker)), "a bomb process survived");
+	if ((pid = fork()) == 0)
+		_exit(0);
+	cr_assert(gt(int, (int)pid, 0));
+	cr_assert(eq(int, th_wait(pid), 0));
+}
+
+/* ---- fault injection: SIGKILL the planner or the broker ---- */
+
+/* The first child of parent whose comm is name, polled for up to ms. */
+static pid_t
+child_named(pid_t parent, const char *name, int ms)
+{
+	char comm[64];
+	struct dirent *e;
+	int t;
+
+	for (t = 0; t < ms; t++) {
+		DIR *d = opendir("/proc");
+
+		while (d != NULL && (e = readdir(d)) != NULL) {
+			pid_t p = (pid_t)atoi(e->d_name);
+
+			if (p <= 0 || sbx_stat_field(p, 4) != parent)
+				continue;
+			sbx_comm(p, comm, sizeof(comm));
+			if (strncmp(comm, name, 15) == 0) {
+				(void)closedir(d);
+				return p;
+			}
+		}
+		if (d != NULL)
+			(void)closedir(d);
+		usleep(1000);
+	}
+	return -1;
+}
+
+/*
+ * A three-stage pipeline of sleepers tagged with marker; the victim
+ * ("planner" or "broker") is SIGKILLed as soon as it exists (delay 0) or
+ * once the stages run.  No stage survives; if the broker died, sandlock
+ * exits 125 saying so.
+ */
+static void
+kill_in_pipeline(const char *victim, int delay_ms)
+{
+	char marker[64], script[128];
+	const char *argv[32];
+	int outfd, errfd, ws;
+	pid_t sl, b, target;
+	char *err;
+	size_t n = 0;
+
+	(void)snprintf(marker, sizeof(marker), "fault-%d-%ld", (int)getpid(),
+	    (long)time(NULL));
+	(void)snprintf(script, sizeof(script), "exec sleep 30 # %s", marker);
+	argv[n++] = th_sandlock(); argv[n++] = "pipeline";
+	argv[n++] = "-r"; argv[n++] = "/usr"; argv[n++] = "-r"; argv[n++] = "/lib";
+	argv[n++] = "-r"; argv[n++] = "/lib64"; argv[n++] = "-r"; argv[n++] = "/bin";
+	for (int i = 0; i < 3; i++) {
+		argv[n++] = "::"; argv[n++] = "--"; argv[n++] = "/bin/sh";
+		argv[n++] = "-c"; argv[n++] = script;
+	}
+	argv[n] = NULL;
+	sl = sbx_spawn(argv, &outfd, &errfd, NULL, NULL);
+	b = child_named(sl, "sandlock-broker", 5000);
+	cr_assert(gt(int, (int)b, 0), "no broker appeared");
+	if (delay_ms > 0)
+		usleep((useconds_t)delay_ms * 1000);
+	target = strcmp(victim, "broker") == 0 ? b : sl;
+	cr_assert(eq(int, kill(target, SIGKILL), 0));
+	if (target == sl) {
+		ws = sbx_wait_ms(sl, 10000);
+		cr_assert(ne(int, ws, -1), "sandlock did not die");
+	} else {
+		ws = sbx_wait_ms(sl, 10000);
+		cr_assert(ne(int, ws, -1), "sandlock did not exit");
+		err = sbx_read_all(errfd, 1000);
+		cr_assert(eq(int, WEXITSTATUS(ws), 125), "status %#x, %s", ws, err);
+		cr_assert(ne(ptr, strstr(err, "broker"), NULL), "stderr: %s", err);
+		free(err);
+	}
+	for (int t = 0; t < 50 && marker_alive(marker); t++)
+		usleep(100 * 1000);
+	cr_assert(not(marker_alive(marker)), "a stage survived the %s", victim);
+	(void)close(outfd);
+	(void)close(errfd);
+}
+
+Test(fault, broker_killed_at_start)
+{
+	kill_in_pipeline("broker", 0);
+}
+
+Test(fault, broker_killed_mid_pipeline)
+{
+	kill_in_pipeline("broker", 500);
+}
+
+Test(fault, planner_killed_at_start)
+{
+	kill_in_pipeline("planner", 0);
+}
+
+Test(fault, planner_killed_mid_pipeline)
+{
+	kill_in_pipeline("planner", 500);
+}

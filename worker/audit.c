@@ -1,0 +1,157 @@
+/*
+ * audit.c: the audit record; see audit.h.  JSON is built with jansson,
+ * never by hand.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "profile.h"
+#include "state.h"
+#include "wutil.h"
+
+static const char *const outcomes[] = {
+	[SANDLOCK_EXITED] = "exited", [SANDLOCK_SIGNALED] = "signaled",
+	[SANDLOCK_TIMEOUT] = "timeout", [SANDLOCK_NOT_RUN] = "not_run",
+	[SANDLOCK_MEMORY] = "memory",
+};
+
+json_t *
+audit_status_json(const struct sandlock_result *r, const char *err)
+{
+	struct sandlock_result nr = { SANDLOCK_NOT_RUN, 125, 0 };
+	json_t *o;
+	int bad;
+
+	if (r->outcome < SANDLOCK_EXITED || r->outcome > SANDLOCK_MEMORY)
+		r = &nr;
+	if ((o = json_pack("{s:s, s:i}", "outcome", outcomes[r->outcome],
+	    "exit", sandlock_exit_status(r))) == NULL)
+		return NULL;
+	switch (r->outcome) {
+	case SANDLOCK_EXITED:
+	case SANDLOCK_NOT_RUN:
+		bad = json_object_set_new(o, "code", json_integer(r->status));
+		if (r->outcome == SANDLOCK_NOT_RUN && err != NULL && *err)
+			bad |= json_object_set_new(o, "error",
+			    json_string(err));
+		break;
+	case SANDLOCK_SIGNALED:
+	case SANDLOCK_MEMORY:
+		bad = json_object_set_new(o, "signal", json_integer(r->status));
+		break;
+	case SANDLOCK_TIMEOUT:
+	default:
+		bad = 0;
+		break;
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The digest `sandlock profile check` prints for the stage's policy. */
+static int
+stage_digest(const struct jstage *s, char out[72])
+{
+	struct pol_strv prog = { NULL, 0 };
+	char hex[65];
+	size_t i;
+	int r = -1;
+
+	for (i = 0; s->argv[i] != NULL; i++)
+		if (pol_strv_add(&prog, s->argv[i]) < 0)
+			goto out;
+	if ((r = pol_digest(s->pol, &prog, hex)) == 0)
+		(void)snprintf(out, 72, "sha256:%s", hex);
+out:
+	pol_strv_free(&prog);
+	return r;
+}
+
+static json_t *
+stage_line(const char *name, const struct jstage *s, size_t i, size_t n,
+    const char *why)
+{
+	cleanup_free char *now_s = NULL, *t0 = NULL, *t1 = NULL;
+	const char *err = s->errmsg[0] ? s->errmsg : why;
+	struct timespec now;
+	char dig[72], cwd[4096];
+
+	(void)clock_gettime(CLOCK_REALTIME, &now);
+	if (s->pol->cwd != NULL)
+		(void)snprintf(cwd, sizeof(cwd), "%s", s->pol->cwd);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		(void)snprintf(cwd, sizeof(cwd), "?");
+	if (stage_digest(s, dig) < 0 || (now_s = state_rfc3339(&now)) == NULL ||
+	    (t0 = state_rfc3339(s->t_start.tv_sec ? &s->t_start : &now)) ==
+	    NULL || (t1 = state_rfc3339(s->t_end.tv_sec ? &s->t_end : &now)) ==
+	    NULL)
+		return NULL;
+	return json_pack("{s:s, s:I, s:s, s:s?, s:I, s:I, s:o, s:s, s:s, "
+	    "s:s, s:s, s:o}", "time", now_s, "uid", (json_int_t)getuid(),
+	    "user", state_user_name(), "name", name,
+	    "stage", (json_int_t)i + 1, "stages", (json_int_t)n,
+	    "argv", state_argv_json(s->argv), "cwd", cwd,
+	    "policy_digest", dig, "start", t0, "end", t1,
+	    "status", audit_status_json(&s->res, err));
+}
+
+int
+audit_write(int fd, const char *name, const struct jstage *st, size_t n,
+    const char *why)
+{
+	size_t i, len;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		json_t *j = stage_line(name, &st[i], i, n, why);
+		char *s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+
+		json_decref(j);
+		if (s == NULL) {
+			rc = -1;
+			errno = ENOMEM;
+			continue;
+		}
+		len = strlen(s);
+		s[len] = '\n';		/* over the NUL: one write(2) */
+		if (write(fd, s, len + 1) != (ssize_t)len + 1)
+			rc = -1;
+		free(s);
+	}
+	return rc;
+}
+
+int
+audit_open(const char *path, struct sandlock_error *e)
+{
+	struct stat sb;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+	    0600);
+	if (fd < 0)
+		return sl_err(e, errno, "unable to open the audit file %s: %s "
+		    "(nothing was run)", path, strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		sl_close(fd);
+		return sl_err(e, EINVAL, "the audit file %s is not a regular "
+		    "file (nothing was run)", path);
+	}
+	return fd;
+}
+
+int
+sandlock_audit_open(const char *path, struct sandlock_error *e)
+{
+	return audit_open(path, e);
+}

@@ -1,0 +1,402 @@
+/*
+ * state.c: the per-user registry of running sandboxes; see state.h.
+ *
+ * Locking: the planner creates its entry as a temp file, locks it
+ * (LOCK_EX), writes it and renames it into place, so an entry is locked
+ * from the moment it is visible until its planner and everything that
+ * shares the open file (nothing: it is close-on-exec and the supervisor is
+ * forked before it exists) are gone.  Renames and prunes happen under a
+ * flock on the directory, so a prune never unlinks a fresh entry.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "wutil.h"
+
+#define ENTRY_MAX	(1024 * 1024)
+
+/* Whether path is a directory of ours with mode 0700 (not a symlink). */
+static bool
+private_dir(const char *path)
+{
+	struct stat sb;
+
+	return path != NULL && path[0] == '/' && lstat(path, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode) && sb.st_uid == getuid() &&
+	    (sb.st_mode & 07777) == 0700;
+}
+
+int
+state_dir_open(char path[4096], struct sandlock_error *e)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char buf[4096], run[64];
+	struct stat sb;
+	bool made;
+	int fd;
+
+	(void)snprintf(run, sizeof(run), "/run/user/%u", (unsigned)getuid());
+	if (private_dir(xdg) && strlen(xdg) < 4000)
+		(void)snprintf(buf, sizeof(buf), "%s/sandlock", xdg);
+	else if (private_dir(run))
+		(void)snprintf(buf, sizeof(buf), "%s/sandlock", run);
+	else
+		(void)snprintf(buf, sizeof(buf), "/tmp/sandlock-%u",
+		    (unsigned)getuid());
+	made = mkdir(buf, 0700) == 0;
+	if (!made && errno != EEXIST)
+		return sl_err(e, errno, "unable to create the state directory "
+		    "%s: %s", buf, strerror(errno));
+	fd = open(buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_uid != getuid() ||
+	    (made && fchmod(fd, 0700) < 0) ||
+	    (!made && (sb.st_mode & 07777) != 0700)) {
+		sl_close(fd);
+		return sl_err(e, EPERM, "the state directory %s is not a "
+		    "directory of uid %u with mode 0700 (a symlink, or "
+		    "someone else's?): refusing to use it", buf,
+		    (unsigned)getuid());
+	}
+	if (path != NULL)
+		memcpy(path, buf, sizeof(buf));
+	return fd;
+}
+
+int
+state_check_name(const char *name, struct sandlock_error *e)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < n; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_.-", name[i]) == NULL)
+			break;
+	if (n == 0 || n > 64 || i < n || name[0] == '.')
+		return sl_err(e, EINVAL, "invalid sandbox name '%s': use 1 to "
+		    "64 of A-Z a-z 0-9 _ . - (not starting with '.')", name);
+	return 0;
+}
+
+/*
+ * Opens dir/file into *fdp and says whether its planner holds it; GONE
+ * (with *fdp -1) if there is none.  STALE leaves a shared lock on *fdp.
+ */
+static int
+probe(int dfd, const char *file, int *fdp, enum state_liveness *live)
+{
+	*fdp = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fdp < 0) {
+		*live = STATE_GONE;
+		return errno == ENOENT ? 0 : -1;
+	}
+	if (flock(*fdp, LOCK_SH | LOCK_NB) == 0)
+		*live = STATE_STALE;
+	else if (errno == EWOULDBLOCK)
+		*live = STATE_LIVE;
+	else
+		return -1;
+	return 0;
+}
+
+/* Unlinks file if it is still the inode open on fd (under the dir lock). */
+static void
+prune(int dfd, const char *file, int fd)
+{
+	struct stat a, b;
+
+	if (flock(dfd, LOCK_EX) < 0)
+		return;
+	if (fstat(fd, &a) == 0 && fstatat(dfd, file, &b,
+	    AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino &&
+	    a.st_dev == b.st_dev)
+		(void)unlinkat(dfd, file, 0);
+	(void)flock(dfd, LOCK_UN);
+}
+
+/* The entry's JSON, checked for the fields ps, kill and inspect use. */
+static json_t *
+parse_entry(int fd, const char *name, char *why, size_t whylen)
+{
+	json_error_t je;
+	json_t *j, *st;
+	struct stat sb;
+
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > ENTRY_MAX) {
+		(void)snprintf(why, whylen, "not a regular file of at most "
+		    "1 MiB");
+		return NULL;
+	}
+	if ((j = json_loadfd(fd, 0, &je)) == NULL) {
+		(void)snprintf(why, whylen, "%s", je.text);
+		return NULL;
+	}
+	st = json_object_get(j, "stages");
+	if (json_integer_value(json_object_get(j, "version")) != 1 ||
+	    !json_is_string(json_object_get(j, "name")) ||
+	    strcmp(json_string_value(json_object_get(j, "name")), name) != 0 ||
+	    json_integer_value(json_object_get(j, "pid")) <= 0 ||
+	    !json_is_integer(json_object_get(j, "uid")) ||
+	    !json_is_integer(json_object_get(j, "start_time")) ||
+	    !json_is_integer(json_object_get(j, "started_ms")) ||
+	    !json_is_array(st) || json_array_size(st) == 0) {
+		(void)snprintf(why, whylen, "missing or wrong fields");
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+int
+state_load(int dfd, const char *name, enum state_liveness *live,
+    json_t **jp, struct sandlock_error *e)
+{
+	cleanup_fd int fd = -1;
+	char file[80], why[200];
+
+	*jp = NULL;
+	if (state_check_name(name, e) < 0)
+		return -1;
+	(void)snprintf(file, sizeof(file), "%s.json", name);
+	if (probe(dfd, file, &fd, live) < 0)
+		return sl_err(e, errno, "unable to read the state entry %s: %s",
+		    file, strerror(errno));
+	if (*live == STATE_STALE)
+		prune(dfd, file, fd);
+	if (*live != STATE_LIVE)
+		return 0;
+	if ((*jp = parse_entry(fd, name, why, sizeof(why))) == NULL)
+		return sl_err(e, EBADMSG, "the state entry %s of a running "
+		    "sandbox is corrupt (%s): stop its planner, or remove the "
+		    "file", file, why);
+	return 0;
+}
+
+unsigned long long
+state_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t = 0;
+	ssize_t n;
+	int i;
+	cleanup_fd int fd = -1;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: count from the last ')' */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (i = 2; i < 22 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
+int
+state_kill_signal(void)
+{
+	return SIGRTMIN + 4;
+}
+
+const char *
+state_user_name(void)
+{
+	static char buf[64];
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw != NULL && strlen(pw->pw_name) < sizeof(buf))
+		(void)snprintf(buf, sizeof(buf), "%s", pw->pw_name);
+	else
+		(void)snprintf(buf, sizeof(buf), "%u", (unsigned)getuid());
+	return buf;
+}
+
+char *
+state_rfc3339(const struct timespec *ts)
+{
+	char buf[64], *s;
+	struct tm tm;
+
+	if (gmtime_r(&ts->tv_sec, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		return NULL;
+	if (asprintf(&s, "%s.%03ldZ", buf, ts->tv_nsec / 1000000) < 0)
+		return NULL;
+	return s;
+}
+
+json_t *
+state_argv_json(char *const argv[])
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && argv[i] != NULL; i++)
+		if (json_array_append_new(a, json_string(argv[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* {"argv", "policy" (canonical), "digest"} for one stage. */
+static json_t *
+stage_json(const struct jstage *s)
+{
+	struct pol_strv prog = { NULL, 0 };
+	char hex[65], *canon = NULL;
+	json_t *o = NULL;
+	size_t i, len;
+
+	for (i = 0; s->argv[i] != NULL; i++)
+		if (pol_strv_add(&prog, s->argv[i]) < 0)
+			goto out;
+	if (pol_canon(s->pol, &prog, &canon, &len) < 0 ||
+	    pol_digest(s->pol, &prog, hex) < 0)
+		goto out;
+	o = json_pack("{s:o, s:s, s:s+}", "argv", state_argv_json(s->argv),
+	    "policy", canon, "digest", "sha256:", hex);
+out:
+	free(canon);
+	pol_strv_free(&prog);
+	return o;
+}
+
+static json_t *
+entry_json(const char *name, const struct jstage *st, size_t n)
+{
+	struct timespec now;
+	json_t *j, *stages = json_array();
+	char cwd[4096];
+	size_t i;
+
+	for (i = 0; stages != NULL && i < n; i++)
+		if (json_array_append_new(stages, stage_json(&st[i])) < 0) {
+			json_decref(stages);
+			return NULL;
+		}
+	(void)clock_gettime(CLOCK_REALTIME, &now);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		(void)snprintf(cwd, sizeof(cwd), "?");
+	j = json_pack("{s:i, s:s, s:I, s:I, s:I, s:s, s:I, s:s, s:o}",
+	    "version", 1, "name", name, "pid", (json_int_t)getpid(),
+	    "start_time", (json_int_t)state_start_time(getpid()),
+	    "uid", (json_int_t)getuid(), "user", state_user_name(),
+	    "started_ms", (json_int_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+	    "cwd", cwd, "stages", stages);
+	return j;
+}
+
+/* Writes the entry into a new locked temp file; its fd, or -1. */
+static int
+write_temp(int dfd, const char *tmp, json_t *j)
+{
+	cleanup_free char *s = json_dumps(j, JSON_COMPACT);
+	int fd;
+
+	if (s == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	(void)unlinkat(dfd, tmp, 0);	/* a leftover of a dead planner */
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0 ||
+	    write(fd, s, strlen(s)) != (ssize_t)strlen(s) ||
+	    write(fd, "\n", 1) != 1) {
+		sl_close(fd);
+		(void)unlinkat(dfd, tmp, 0);
+		return -1;
+	}
+	return fd;
+}
+
+/* Under the directory lock: moves tmp into place unless name runs. */
+static int
+publish(struct state_reg *reg, const char *name, const char *tmp,
+    struct sandlock_error *e)
+{
+	enum state_liveness live;
+	cleanup_fd int old = -1;
+	json_t *j;
+	long pid = 0;
+
+	if (probe(reg->dfd, reg->file, &old, &live) < 0)
+		return sl_err(e, errno, "unable to read the state entry %s: %s",
+		    reg->file, strerror(errno));
+	if (live == STATE_LIVE) {
+		if ((j = json_loadfd(old, 0, NULL)) != NULL)
+			pid = (long)json_integer_value(json_object_get(j,
+			    "pid"));
+		json_decref(j);
+		return sl_err(e, EEXIST, "a sandbox named %s is already running "
+		    "(planner pid %ld): choose another --name, or stop it with "
+		    "'sandlock kill %s'", name, pid, name);
+	}
+	if (renameat(reg->dfd, tmp, reg->dfd, reg->file) < 0)
+		return sl_err(e, errno, "unable to register sandbox %s: %s",
+		    name, strerror(errno));
+	return 0;
+}
+
+int
+state_register(const char *name, const struct jstage *st, size_t n,
+    struct state_reg *reg, struct sandlock_error *e)
+{
+	char tmp[96];
+	json_t *j;
+	int r;
+
+	reg->dfd = reg->fd = -1;
+	if (state_check_name(name, e) < 0 ||
+	    (reg->dfd = state_dir_open(NULL, e)) < 0)
+		return -1;
+	(void)snprintf(reg->file, sizeof(reg->file), "%s.json", name);
+	(void)snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
+	if ((j = entry_json(name, st, n)) == NULL) {
+		sl_closep(&reg->dfd);
+		return sl_err(e, ENOMEM, "out of memory");
+	}
+	reg->fd = write_temp(reg->dfd, tmp, j);
+	json_decref(j);
+	if (reg->fd < 0) {
+		r = sl_err(e, errno, "unable to write the state entry for %s: "
+		    "%s", name, strerror(errno));
+	} else if (flock(reg->dfd, LOCK_EX) < 0) {
+		r = sl_err(e, errno, "unable to lock the state directory: %s",
+		    strerror(errno));
+	} else {
+		r = publish(reg, name, tmp, e);
+		(void)flock(reg->dfd, LOCK_UN);
+	}
+	if (r < 0) {
+		(void)unlinkat(reg->dfd, tmp, 0);
+		sl_closep(&reg->fd);
+		sl_closep(&reg->dfd);
+	}
+	return r;
+}
+
+void
+state_unregister(struct state_reg *reg)
+{
+	/* We hold the entry's lock: nobody replaced it, we may remove it. */
+	if (reg->fd >= 0 && reg->dfd >= 0)
+		(void)unlinkat(reg->dfd, reg->file, 0);
+	sl_closep(&reg->fd);
+	sl_closep(&reg->dfd);
+}
