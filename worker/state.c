@@ -313,8 +313,8 @@ write_temp(int dfd, const char *tmp, json_t *j)
 		return -1;
 	}
 	(void)unlinkat(dfd, tmp, 0);	/* a leftover of a dead planner */
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	fd = openat(dfd, tmp, O_CLOEXEC | O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0 ||
 	    write(fd, s, strlen(s)) != (ssize_t)strlen(s) ||
 	    write(fd, "\n", 1) != 1) {
