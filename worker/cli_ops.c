@@ -130,9 +130,20 @@ cli_ops_prepare(struct cli_opts *co)
 	if (co->status_fd >= 0 && fcntl(co->status_fd, F_GETFD) < 0)
 		return fail("--status-fd %d: not an open file descriptor",
 		    co->status_fd);
-	if (state_check_name(co->name, &e) < 0 ||
-	    (dfd = state_dir_open(NULL, &e)) < 0)
+	if (state_check_name(co->name, &e) < 0)
 		return fail("%s", e.msg);
+	if ((dfd = state_dir_open(NULL, &e)) < 0) {
+		/*
+		 * Without --name, a run that cannot reach the state directory
+		 * (inside another sandbox: EACCES) runs unregistered.  A
+		 * directory that is not ours is refused in every case.
+		 */
+		if (co->name != co->defname || (errno != EACCES &&
+		    errno != EPERM && errno != EROFS))
+			return fail("%s", e.msg);
+		co->name = NULL;
+		goto audit;
+	}
 	if (state_load(dfd, co->name, &live, &j, &e) == 0 && live ==
 	    STATE_LIVE) {
 		json_decref(j);
@@ -142,6 +153,7 @@ cli_ops_prepare(struct cli_opts *co)
 		    co->name, co->name);
 	}
 	sl_close(dfd);
+audit:
 	if (co->audit != NULL &&
 	    (co->audit_fd = sandlock_audit_open(co->audit, &e)) < 0)
 		return fail("%s", e.msg);
@@ -162,7 +174,7 @@ cli_ops_status(struct cli_opts *co, const struct sandlock_job_result *r,
 	for (i = 0; st != NULL && r != NULL && i < r->nstages; i++)
 		(void)json_array_append_new(st, audit_status_json(&r->stages[i],
 		    r->errors[i]));
-	j = json_pack("{s:s, s:i, s:o?, s:o}", "name", co->name, "exit",
+	j = json_pack("{s:s?, s:i, s:o?, s:o}", "name", co->name, "exit",
 	    exit_status, "status", r != NULL ? audit_status_json(&r->status,
 	    r->nstages == 1 ? r->errors[0] : NULL) : NULL, "stages", st);
 	if (j != NULL && (s = json_dumps(j, JSON_COMPACT)) != NULL) {

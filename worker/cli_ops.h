@@ -9,7 +9,8 @@
 #include "sandlock.h"
 
 struct cli_opts {
-	const char *name;	/* --name, or the generated default */
+	const char *name;	/* --name, or the generated default; NULL
+				 * when the default cannot be registered */
 	const char *audit;	/* --audit, or $SANDLOCK_AUDIT; NULL: none */
 	int audit_fd;		/* opened by cli_ops_prepare(), or -1 */
 	int status_fd;		/* --status-fd, or -1 */

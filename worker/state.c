@@ -58,11 +58,14 @@ state_dir_open(char path[4096], struct sandlock_error *e)
 		return sl_err(e, errno, "unable to create the state directory "
 		    "%s: %s", buf, strerror(errno));
 	fd = open(buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno != ELOOP && errno != ENOTDIR)
+		return sl_err(e, errno, "unable to open the state directory "
+		    "%s: %s", buf, strerror(errno));
 	if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_uid != getuid() ||
 	    (made && fchmod(fd, 0700) < 0) ||
 	    (!made && (sb.st_mode & 07777) != 0700)) {
 		sl_close(fd);
-		return sl_err(e, EPERM, "the state directory %s is not a "
+		return sl_err(e, EEXIST, "the state directory %s is not a "
 		    "directory of uid %u with mode 0700 (a symlink, or "
 		    "someone else's?): refusing to use it", buf,
 		    (unsigned)getuid());

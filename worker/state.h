@@ -21,7 +21,9 @@
  * us with mode 0700, else /run/user/UID/sandlock if /run/user/UID is
  * such a directory, else /tmp/sandlock-UID.  The directory itself must be
  * ours, not a symlink, mode 0700.  Returns an O_DIRECTORY fd (the caller
- * closes it) and the path in path[] (if not NULL), or -1 with e.
+ * closes it) and the path in path[] (if not NULL), or -1 with e: EEXIST
+ * when it exists but is not ours, mode 0700 and a directory; the errno of
+ * mkdir or open otherwise (EACCES inside another sandbox).
  */
 int	state_dir_open(char path[4096], struct sandlock_error *e);
 
