@@ -300,16 +300,20 @@ cli_ps(int argc, char *argv[])
 	bool js = want_json(&argc, argv);
 	enum state_liveness live;
 	struct sandlock_error e;
-	json_t *j, *all = json_array();
+	json_t *j, *all;
 	size_t n, i;
 	char **names;
 	int dfd, status = 0;
 	char *s;
 
-	if (argc != 0 || all == NULL)
+	if (argc != 0)
 		return fail("usage: sandlock ps [--json]");
 	if ((dfd = state_dir_open(NULL, &e)) < 0)
 		return fail("%s", e.msg);
+	if ((all = json_array()) == NULL) {
+		sl_close(dfd);
+		return fail("out of memory");
+	}
 	names = entry_names(dfd, &n);
 	if (!js)
 		(void)printf("%-20s %8s %8s  %s\n", "NAME", "PID", "UPTIME",
