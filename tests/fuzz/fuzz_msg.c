@@ -115,6 +115,13 @@ static int fz_nolandlock_ok;
 static uint8_t fz_open[FZ_FDSCAN];	/* fds open after setup */
 static char fz_dir[] = "/tmp/sandlock-fuzz-XXXXXX";
 
+/* The scratch directory is empty; libFuzzer leaves through exit(). */
+static void
+fz_rmdir(void)
+{
+	(void)rmdir(fz_dir);
+}
+
 static void
 fz_setup(void)
 {
@@ -130,7 +137,7 @@ fz_setup(void)
 		    "to run\n", brk_ll_abi, SL_LL_ABI_REQUIRED);
 		abort();
 	}
-	if (mkdtemp(fz_dir) == NULL ||
+	if (mkdtemp(fz_dir) == NULL || atexit(fz_rmdir) != 0 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		abort();
 	brk_sock = sv[0];
