@@ -84,6 +84,7 @@ stage_line(const char *name, const struct jstage *s, size_t i, size_t n,
 	cleanup_free char *now_s = NULL, *t0 = NULL, *t1 = NULL;
 	const char *err = s->errmsg[0] ? s->errmsg : why;
 	struct timespec now;
+	json_t *line;
 	char dig[72], cwd[4096];
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
@@ -96,13 +97,20 @@ stage_line(const char *name, const struct jstage *s, size_t i, size_t n,
 	    NULL || (t1 = state_rfc3339(s->t_end.tv_sec ? &s->t_end : &now)) ==
 	    NULL)
 		return NULL;
-	return json_pack("{s:s, s:I, s:s, s:s?, s:I, s:I, s:o, s:s, s:s, "
+	line = json_pack("{s:s, s:I, s:s, s:s?, s:I, s:I, s:o, s:s, s:s, "
 	    "s:s, s:s, s:o}", "time", now_s, "uid", (json_int_t)getuid(),
 	    "user", state_user_name(), "name", name,
 	    "stage", (json_int_t)i + 1, "stages", (json_int_t)n,
 	    "argv", state_argv_json(s->argv), "cwd", cwd,
 	    "policy_digest", dig, "start", t0, "end", t1,
 	    "status", audit_status_json(&s->res, err));
+	/* Present only when a supervisor answered the stage's calls. */
+	if (line != NULL && s->supervised && json_object_set_new(line,
+	    "denied_calls", json_integer((json_int_t)s->denied)) < 0) {
+		json_decref(line);
+		return NULL;
+	}
+	return line;
 }
 
 int

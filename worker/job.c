@@ -309,11 +309,14 @@ start_all(struct jrun *j, struct sandlock_error *e)
 				s->pgid = (pid_t)ans.pid;
 				j->running++;
 			}
-			if (s->running && pol_needs_supervisor(s->pol) &&
-			    supervise(j, (uint32_t)i, s, &lfd) < 0) {
-				close_fds(s);
-				return sl_err(e, errno, "the supervisor refused "
-				    "stage %zu: %s", i + 1, strerror(errno));
+			if (s->running && pol_needs_supervisor(s->pol)) {
+				if (supervise(j, (uint32_t)i, s, &lfd) < 0) {
+					close_fds(s);
+					return sl_err(e, errno, "the supervisor "
+					    "refused stage %zu: %s", i + 1,
+					    strerror(errno));
+				}
+				s->supervised = true;
 			}
 			sl_closep(&lfd);
 		}
@@ -553,6 +556,19 @@ fill_result(struct jrun *j, struct sandlock_job_result *out)
 	return 0;
 }
 
+/* The supervisor's denial counts, for the audit (all stages are done). */
+static void
+count_denials(struct jrun *j)
+{
+	struct sup_counts c;
+	size_t i;
+
+	if (j->sup < 0 || sup_query(j->sup, &c) < 0)
+		return;
+	for (i = 0; i < j->n; i++)
+		j->st[i].denied = c.denied[i];
+}
+
 static bool
 needs_sup(const struct jrun *j)
 {
@@ -612,6 +628,7 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	}
 	if (wait_all(&j, e) < 0)
 		goto done;
+	count_denials(&j);
 	if (fill_result(&j, out) < 0) {
 		sandlock_job_result_free(out);
 		(void)sl_err(e, ENOMEM, "out of memory");

@@ -21,6 +21,8 @@ struct jstage {
 	uint32_t nfds;
 	bool running;
 	bool mem_killed;		/* by the supervisor, for -m */
+	bool supervised;		/* handed to the supervisor */
+	uint64_t denied;		/* calls it refused, if supervised */
 	pid_t pgid;
 	struct timespec t_start, t_end;	/* CLOCK_REALTIME, for the audit */
 	struct sandlock_result res;

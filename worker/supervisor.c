@@ -47,6 +47,7 @@ struct sstage {
 	int listener;			/* -1: none or closed */
 	pid_t inflight[MAX_INFLIGHT];	/* tids inside an allowed fork */
 	int ninflight;
+	uint64_t denied;		/* error answers given */
 	long base;			/* tasks at the last scan, -1: none */
 	long since;			/* forks allowed since that scan */
 	int killed;
@@ -209,6 +210,8 @@ serve(struct sstage *st)
 		(void)med_handle(&st->mr, st->listener, &n, &r);
 	if (r.flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE)
 		r.error = 0;
+	if (r.error < 0)
+		st->denied++;
 	/* ENOENT: the task is gone or was interrupted; nothing to do. */
 	(void)ioctl(st->listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
 }
@@ -260,6 +263,15 @@ on_ctl(void)
 
 	if ((r = msg_recv(ctl, &rmsg)) <= 0)
 		return -1;
+	if (rmsg.hdr.type == SUP_QUERY && rmsg.bodylen == 0 &&
+	    rmsg.nfds == 0) {
+		struct sup_counts sc;
+		size_t i;
+
+		for (i = 0; i < SL_MAX_STAGES; i++)
+			sc.denied[i] = stages[i].denied;
+		return msg_send(ctl, SUP_COUNTS, 0, &sc, sizeof(sc), NULL, 0);
+	}
 	if (rmsg.hdr.type == SUP_RULE && rmsg.bodylen ==
 	    sizeof(struct sup_rule)) {
 		r = on_rule();
@@ -389,4 +401,22 @@ sup_add_rule(int sock, uint32_t stage, int fd)
 	struct sup_rule ru = { stage, 0 };
 
 	return msg_send(sock, SUP_RULE, 0, &ru, sizeof(ru), &fd, 1);
+}
+
+int
+sup_query(int sock, struct sup_counts *c)
+{
+	static struct msg m;
+	struct pollfd p = { sock, POLLIN, 0 };
+
+	if (msg_send(sock, SUP_QUERY, 0, NULL, 0, NULL, 0) < 0 ||
+	    poll(&p, 1, 2000) != 1 || msg_recv(sock, &m) != 1)
+		return -1;
+	msg_free(&m);
+	if (m.hdr.type != SUP_COUNTS || m.bodylen != sizeof(*c)) {
+		errno = EPROTO;
+		return -1;
+	}
+	memcpy(c, m.body, sizeof(*c));
+	return 0;
 }

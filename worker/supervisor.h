@@ -13,11 +13,20 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "proto.h"
+
 enum sup_msg {
 	SUP_STAGE = 2,		/* planner -> supervisor, + 0 or 1 listener fd */
 	SUP_MEMKILL = 3,	/* supervisor -> planner */
-	SUP_RULE = 4		/* planner -> supervisor, before SUP_STAGE:
+	SUP_RULE = 4,		/* planner -> supervisor, before SUP_STAGE:
 				 * a write rule's O_PATH fd (struct sup_rule) */
+	SUP_QUERY = 5,		/* planner -> supervisor, no body */
+	SUP_COUNTS = 6		/* answer: struct sup_counts */
+};
+
+/* Calls the supervisor refused (any error answer), per stage index. */
+struct sup_counts {
+	uint64_t denied[SL_MAX_STAGES];
 };
 
 struct sup_rule {
@@ -52,5 +61,7 @@ pid_t	sup_start(int *sock);
 int	sup_add_stage(int sock, const struct sup_stage *s, int listener);
 /* Sent by the planner before sup_add_stage: one write rule (fd borrowed). */
 int	sup_add_rule(int sock, uint32_t stage, int fd);
+/* Asks for the denial counts and waits (at most 2 s) for them. */
+int	sup_query(int sock, struct sup_counts *c);
 
 #endif

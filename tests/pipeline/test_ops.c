@@ -567,3 +567,43 @@ Test(ops, audit_records_refusal_and_signal)
 	fclose(f);
 	cr_assert(eq(int, (int)(stat(log, &(struct stat){0}) == 0), 1));
 }
+
+/* An audit line counts the calls the supervisor refused (-P here). */
+Test(ops, audit_counts_denied_calls)
+{
+	char *d = th_tmpdir(), *log, line[8192];
+	json_t *j;
+	struct th_run r;
+	FILE *f;
+
+	private_runtime();
+	cr_assert(asprintf(&log, "%s/audit.log", d) > 0);
+	run(&r, ARGV(th_sandlock(), "run", "--audit", log, RO, "-r",
+	    th_build(), "-P", "3", "--", th_probe(), "fork-many", "10", "1"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(str, r.out, "ok 2 8 EAGAIN\n"));
+	th_run_free(&r);
+	f = fopen(log, "r");
+	cr_assert(not(eq(ptr, f, NULL)));
+	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
+	fclose(f);
+	j = json_loads(line, 0, NULL);
+	cr_assert(not(eq(ptr, j, NULL)), "%s", line);
+	cr_assert(eq(i64, json_integer_value(json_object_get(j,
+	    "denied_calls")), 8), "%s", line);
+	json_decref(j);
+	/* No supervisor, no count: the key is absent, not a made-up 0. */
+	run(&r, ARGV(th_sandlock(), "run", "--audit", log, RO, "--",
+	    "/bin/true"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	th_run_free(&r);
+	f = fopen(log, "r");
+	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
+	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
+	fclose(f);
+	j = json_loads(line, 0, NULL);
+	cr_assert(not(eq(ptr, j, NULL)), "%s", line);
+	cr_assert(eq(ptr, json_object_get(j, "denied_calls"), NULL), "%s",
+	    line);
+	json_decref(j);
+}
