@@ -219,7 +219,7 @@ Test(pipeline, timeout_kills_everything)
 	struct sandlock_job_result r;
 	struct timespec a, b;
 	char *tok, *save = NULL;
-	int pid;
+	int pid, k;
 
 	add(j, NULL, ARGV(th_probe(), "spawn-sleepers", "3", "60"));
 	add(j, NULL, ARGV("cat"));
@@ -234,6 +234,9 @@ Test(pipeline, timeout_kills_everything)
 	    tok = strtok_r(NULL, " \n", &save)) {
 		pid = atoi(tok);
 		cr_assert(gt(int, pid, 0));
+		/* SIGKILL is sent; the orphan may take a moment to die. */
+		for (k = 0; k < 200 && th_alive(pid); k++)
+			usleep(10000);
 		cr_assert(eq(int, th_alive(pid), 0), "pid %d survived", pid);
 	}
 	sandlock_job_result_free(&r);
