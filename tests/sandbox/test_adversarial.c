@@ -371,17 +371,22 @@ kill_in_pipeline(const char *victim, int delay_ms)
 	argv[n++] = th_sandlock(); argv[n++] = "pipeline";
 	argv[n++] = "-r"; argv[n++] = "/usr"; argv[n++] = "-r"; argv[n++] = "/lib";
 	argv[n++] = "-r"; argv[n++] = "/lib64"; argv[n++] = "-r"; argv[n++] = "/bin";
+	if (strcmp(victim, "supervisor") == 0) {
+		argv[n++] = "-P";	/* a supervisor to kill */
+		argv[n++] = "50";
+	}
 	for (int i = 0; i < 3; i++) {
 		argv[n++] = "::"; argv[n++] = "--"; argv[n++] = "/bin/sh";
 		argv[n++] = "-c"; argv[n++] = script;
 	}
 	argv[n] = NULL;
 	sl = sbx_spawn(argv, &outfd, &errfd, NULL, NULL);
-	b = child_named(sl, "sandlock-broker", 5000);
-	cr_assert(gt(int, (int)b, 0), "no broker appeared");
+	b = child_named(sl, strcmp(victim, "supervisor") == 0 ?
+	    "sandlock-sup" : "sandlock-broker", 5000);
+	cr_assert(gt(int, (int)b, 0), "no %s appeared", victim);
 	if (delay_ms > 0)
 		usleep((useconds_t)delay_ms * 1000);
-	target = strcmp(victim, "broker") == 0 ? b : sl;
+	target = strcmp(victim, "planner") != 0 ? b : sl;
 	cr_assert(eq(int, kill(target, SIGKILL), 0));
 	if (target == sl) {
 		ws = sbx_wait_ms(sl, 10000);
@@ -391,7 +396,7 @@ kill_in_pipeline(const char *victim, int delay_ms)
 		cr_assert(ne(int, ws, -1), "sandlock did not exit");
 		err = sbx_read_all(errfd, 1000);
 		cr_assert(eq(int, WEXITSTATUS(ws), 125), "status %#x, %s", ws, err);
-		cr_assert(ne(ptr, strstr(err, "broker"), NULL), "stderr: %s", err);
+		cr_assert(ne(ptr, strstr(err, victim), NULL), "stderr: %s", err);
 		free(err);
 	}
 	for (int t = 0; t < 50 && marker_alive(marker); t++)
@@ -419,4 +424,51 @@ Test(fault, planner_killed_at_start)
 Test(fault, planner_killed_mid_pipeline)
 {
 	kill_in_pipeline("planner", 500);
+}
+
+Test(fault, supervisor_killed_at_start)
+{
+	kill_in_pipeline("supervisor", 0);
+}
+
+Test(fault, supervisor_killed_mid_pipeline)
+{
+	kill_in_pipeline("supervisor", 500);
+}
+
+/*
+ * The supervisor SIGKILLed while the stage loops a mediated call that it
+ * refuses (chmod of a file beneath -r only): no call ever goes through
+ * unmediated (the mode never changes), and sandlock exits 125.
+ */
+Test(fault, supervisor_killed_during_mediated_calls)
+{
+	char *w = th_tmpdir(), *r = th_tmpdir(), *f = sbx_join(r, "f");
+	const char *const extra[] = { "-w", w, "-r", r, NULL };
+	const char *cmd[] = { th_probe(), "chmod-race", f, f, "100000000",
+	    "600", NULL };
+	struct stat sb;
+	pid_t sl, sup;
+	int outfd, errfd, ws;
+	char *err;
+
+	cr_assert(eq(int, th_write_file(f, "x\n"), 0));
+	cr_assert(eq(int, chmod(f, 0644), 0));
+	sl = sbx_spawn(sbx_argv(extra, cmd), &outfd, &errfd, NULL, NULL);
+	sup = child_named(sl, "sandlock-sup", 5000);
+	cr_assert(gt(int, (int)sup, 0), "no supervisor appeared");
+	usleep(300 * 1000);	/* the stage is looping mediated calls */
+	cr_assert(eq(int, kill(sup, SIGKILL), 0));
+	ws = sbx_wait_ms(sl, 10000);
+	cr_assert(ne(int, ws, -1), "sandlock did not exit");
+	err = sbx_read_all(errfd, 1000);
+	cr_assert(eq(int, WEXITSTATUS(ws), 125), "status %#x, %s", ws, err);
+	cr_assert(ne(ptr, strstr(err, "supervisor"), NULL), "stderr: %s", err);
+	cr_assert(eq(int, stat(f, &sb), 0));
+	cr_assert(eq(int, (int)(sb.st_mode & 07777), 0644));
+	free(err);
+	(void)close(outfd);
+	(void)close(errfd);
+	sbx_rmtree(w);
+	sbx_rmtree(r);
 }
