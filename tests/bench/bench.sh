@@ -20,10 +20,22 @@ echo
 echo "| case | bare | sandlock | ratio |"
 echo "|---|---|---|---|"
 
-# startup: /bin/true, 200 interleaved runs, median (p90) in microseconds
-set -- $("$t" 200 -- /bin/true ::: "$sl" run $sys -- /bin/true)
+# startup: /bin/true, 200 interleaved runs, median (p90) in microseconds,
+# with the default policy, with -P (supervisor), --no-supervisor, and
+# bubblewrap's --ro-bind / / when it is installed
+set -- $("$t" 200 -- /bin/true ::: "$sl" run $sys -- /bin/true ::: \
+    "$sl" run $sys -P 64 -- /bin/true ::: \
+    "$sl" run $sys --no-supervisor -- /bin/true)
 row "startup /bin/true, median (p90) µs" "$1 ($2)" "$3 ($4)" \
     "$(ratio "$3" "$1")× time"
+row "startup with a supervisor (-P 64)" "$1 ($2)" "$5 ($6)" \
+    "$(ratio "$5" "$1")× time"
+row "startup --no-supervisor" "$1 ($2)" "$7 ($8)" "$(ratio "$7" "$1")× time"
+if command -v bwrap >/dev/null 2>&1; then
+	set -- $("$t" 200 -- /bin/true ::: bwrap --ro-bind / / /bin/true)
+	row "bubblewrap --ro-bind / / /bin/true (for comparison)" "$1 ($2)" \
+	    "$3 ($4)" "$(ratio "$3" "$1")× time"
+fi
 
 # pipeline throughput, 11 interleaved runs each.  "fed": 1 GiB from a bare
 # producer through 3 sandboxed stages; "all": the producer is a sandboxed
@@ -69,4 +81,33 @@ loop='i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done'
 set -- $("$t" 3 -- sh -c "$loop" ::: "$sl" run $sys -P 100 -- sh -c "$loop")
 row "2000 fork+exec under -P 100, ms" "$(awk -v u="$1" 'BEGIN { printf "%.0f", u / 1000 }')" \
     "$(awk -v u="$3" 'BEGIN { printf "%.0f", u / 1000 }')" "$(ratio "$3" "$1")× time"
+
+# scale: N sandboxes at once, each /bin/true; all must succeed
+for n in 100 1000; do
+	s0=$(date +%s%N)
+	pids=""
+	i=0
+	while [ $i -lt $n ]; do
+		"$sl" run $sys -- /bin/true 2>/dev/null &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	fails=0
+	for p in $pids; do
+		wait "$p" || fails=$((fails + 1))
+	done
+	s1=$(date +%s%N)
+	row "$n sandboxes at once: failures, total ms" "-" \
+	    "$fails, $(( (s1 - s0) / 1000000 ))" "-"
+done
+
+# peak memory (VmHWM) of the broker and the supervisor during a run
+"$sl" run $sys -P 64 -- /bin/sleep 1 &
+sleep 0.5
+for c in sandlock-broker sandlock-sup; do
+	p=$(pgrep -n -x "$c" || true)
+	kb=$( [ -n "$p" ] && awk '/VmHWM/ { print $2 }' /proc/"$p"/status)
+	row "peak RSS of $c, KiB" "-" "${kb:-?}" "-"
+done
+wait
 } | tee "$out"
