@@ -1,6 +1,7 @@
 /* sbx.c: helpers of the black-box suites; see sbx.h. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -313,4 +314,26 @@ sbx_join(const char *a, const char *b)
 	if (asprintf(&p, "%s/%s", a, b) < 0)
 		abort();
 	return p;
+}
+
+pid_t
+sbx_find_child(pid_t parent, const char *comm)
+{
+	struct dirent *de;
+	char name[64];
+	pid_t pid, found = -1;
+	DIR *d = opendir("/proc");
+
+	if (d == NULL)
+		return -1;
+	while (found < 0 && (de = readdir(d)) != NULL) {
+		if ((pid = atoi(de->d_name)) <= 0 ||
+		    sbx_stat_field(pid, 4) != parent)
+			continue;
+		sbx_comm(pid, name, sizeof(name));
+		if (strcmp(name, comm) == 0)
+			found = pid;
+	}
+	closedir(d);
+	return found;
 }

@@ -70,6 +70,8 @@ int	sbx_parse_pids(const char *line, pid_t *pids, int max);
 int	sbx_all_gone(const pid_t *pids, int n, int ms);
 /* Field 4 (ppid) or 5 (pgrp) of /proc/PID/stat, or -1. */
 pid_t	sbx_stat_field(pid_t pid, int field);
+/* A child of parent whose comm is comm, or -1 (one scan of /proc). */
+pid_t	sbx_find_child(pid_t parent, const char *comm);
 /* The comm of pid in buf, or "" if it is gone. */
 void	sbx_comm(pid_t pid, char *buf, size_t size);
 

@@ -266,27 +266,6 @@ Test(supervisor, nested_without_no_supervisor_says_so)
 	th_run_free(&r);
 }
 
-static pid_t
-find_child(pid_t parent, const char *comm)
-{
-	struct dirent *de;
-	char name[64];
-	pid_t pid, found = -1;
-	DIR *d = opendir("/proc");
-
-	cr_assert_not_null(d);
-	while (found < 0 && (de = readdir(d)) != NULL) {
-		if ((pid = atoi(de->d_name)) <= 0 ||
-		    sbx_stat_field(pid, 4) != parent)
-			continue;
-		sbx_comm(pid, name, sizeof(name));
-		if (strcmp(name, comm) == 0)
-			found = pid;
-	}
-	closedir(d);
-	return found;
-}
-
 /* The supervisor SIGKILLed mid-run: the sandbox dies, 125, no survivor. */
 Test(supervisor, killed_supervisor_kills_the_sandbox)
 {
@@ -300,7 +279,7 @@ Test(supervisor, killed_supervisor_kills_the_sandbox)
 	cr_assert(eq(int, sbx_read_line(out, line, sizeof(line), 10000), 0));
 	n = sbx_parse_pids(line, pids, 8);
 	cr_assert(eq(int, n, 2), "%s", line);
-	sup = find_child(pid, "sandlock-sup");
+	sup = sbx_find_child(pid, "sandlock-sup");
 	cr_assert(gt(int, sup, 0));
 	cr_assert(eq(int, kill(sup, SIGKILL), 0));
 	st = sbx_wait_ms(pid, 5000);

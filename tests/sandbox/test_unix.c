@@ -73,27 +73,6 @@ Test(unix_sock, sendto_outside_socket_is_eacces)
 	sbx_rmtree(dir);
 }
 
-static pid_t
-find_child(pid_t parent, const char *comm)
-{
-	struct dirent *de;
-	char name[64];
-	pid_t pid, found = -1;
-	DIR *d = opendir("/proc");
-
-	cr_assert_not_null(d);
-	while (found < 0 && (de = readdir(d)) != NULL) {
-		if ((pid = atoi(de->d_name)) <= 0 ||
-		    sbx_stat_field(pid, 4) != parent)
-			continue;
-		sbx_comm(pid, name, sizeof(name));
-		if (strcmp(name, comm) == 0)
-			found = pid;
-	}
-	closedir(d);
-	return found;
-}
-
 static int
 status_field(pid_t pid, const char *key)
 {
@@ -129,7 +108,7 @@ Test(planner, planner_and_broker_confined_while_stage_runs)
 
 	pid = sbx_spawn(sbx_argv(NULL, cmd), &out, NULL, NULL, NULL);
 	usleep(500 * 1000);
-	broker = find_child(pid, "sandlock-broker");
+	broker = sbx_find_child(pid, "sandlock-broker");
 	cr_assert(gt(int, broker, 0), "no broker under %d", (int)pid);
 	cr_assert(eq(int, status_field(pid, "NoNewPrivs:"), 1));
 	cr_assert(eq(int, status_field(broker, "NoNewPrivs:"), 1));
