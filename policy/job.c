@@ -16,23 +16,30 @@
 
 #include "policy.h"
 
+bool
+pol_name_chars_ok(const char *name)
+{
+	const char *c;
+
+	for (c = name; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' ||
+		    *c == '-'))
+			return false;
+	return true;
+}
+
 int
 pol_check_name(const char *name, struct pol_diag *d)
 {
-	size_t i, n = strlen(name);
+	size_t n = strlen(name);
 
 	if (n == 0 || n > 64)
 		return pol_fail(d, EINVAL, "source name '%s' must have 1 to 64 "
 		    "characters", name);
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return pol_fail(d, EINVAL, "source name '%s': only "
-			    "letters, digits, '_', '.' and '-' are allowed",
-			    name);
-	}
+	if (!pol_name_chars_ok(name))
+		return pol_fail(d, EINVAL, "source name '%s': only "
+		    "letters, digits, '_', '.' and '-' are allowed", name);
 	return 0;
 }
 

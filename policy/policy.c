@@ -70,8 +70,8 @@ pol_fail(struct pol_diag *d, int err, const char *fmt, ...)
 	return -1;
 }
 
-static bool
-strv_has(const struct pol_strv *sv, const char *s)
+bool
+pol_strv_has(const struct pol_strv *sv, const char *s)
 {
 	size_t i;
 
@@ -92,7 +92,7 @@ pol_add_fs(struct pol *p, bool write, const char *path, struct pol_diag *d)
 	if (strlen(path) >= 4096)
 		return pol_fail(d, ENAMETOOLONG, "path too long (given to %s)",
 		    flag);
-	if (strv_has(&p->fs_read, path) || strv_has(&p->fs_write, path))
+	if (pol_strv_has(&p->fs_read, path) || pol_strv_has(&p->fs_write, path))
 		return pol_fail(d, EEXIST, "%s: path given twice (to -r or -w)",
 		    path);
 	if (pol_strv_add(write ? &p->fs_write : &p->fs_read, path) < 0)

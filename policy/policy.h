@@ -88,6 +88,10 @@ void	pol_free(struct pol *p);
 /* Appends a copy of s; -1 with ENOMEM. */
 int	pol_strv_add(struct pol_strv *sv, const char *s);
 void	pol_strv_free(struct pol_strv *sv);
+/* Whether sv holds s. */
+bool	pol_strv_has(const struct pol_strv *sv, const char *s);
+/* Whether name holds only [A-Za-z0-9_.-] (source and profile names). */
+bool	pol_name_chars_ok(const char *name);
 
 /* Adders with their checks (EINVAL or EEXIST, and a diagnostic). */
 int	pol_add_fs(struct pol *p, bool write, const char *path,

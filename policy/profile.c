@@ -409,32 +409,15 @@ pol_parse_profile(const char *buf, size_t len, const char *file,
 int
 pol_check_profile_name(const char *name, struct pol_diag *d)
 {
-	size_t i, n = strlen(name);
+	size_t n = strlen(name);
 
 	if (n == 0 || n > 64 || name[0] == '.')
 		return pol_fail(d, EINVAL, "profile name '%s' must have 1 to 64 "
 		    "characters and not start with '.'", name);
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return pol_fail(d, EINVAL, "profile name '%s': only "
-			    "letters, digits, '_', '.' and '-' are allowed",
-			    name);
-	}
+	if (!pol_name_chars_ok(name))
+		return pol_fail(d, EINVAL, "profile name '%s': only "
+		    "letters, digits, '_', '.' and '-' are allowed", name);
 	return 0;
-}
-
-static bool
-has(const struct pol_strv *sv, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return true;
-	return false;
 }
 
 static int
@@ -444,9 +427,9 @@ merge_fs(struct pol *base, const struct pol_strv *sv, bool write,
 	size_t i;
 
 	for (i = 0; i < sv->n; i++) {
-		if (has(write ? &base->fs_write : &base->fs_read, sv->v[i]))
+		if (pol_strv_has(write ? &base->fs_write : &base->fs_read, sv->v[i]))
 			continue;
-		if (has(write ? &base->fs_read : &base->fs_write, sv->v[i]))
+		if (pol_strv_has(write ? &base->fs_read : &base->fs_write, sv->v[i]))
 			return pol_fail(d, EEXIST, "%s: given %s, but the "
 			    "profile lists it in filesystem.%s", sv->v[i],
 			    write ? "writable (-w)" : "read-only (-r)",
