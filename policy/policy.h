@@ -59,6 +59,11 @@ struct pol {
 	uint64_t max_fsize;		/* --max-file-size */
 	uint64_t cpu_secs;		/* --cpu-time */
 	bool no_supervisor;		/* --no-supervisor */
+	/* Network specs as given, checked (net.h); allow and deny exclude
+	 * each other. */
+	struct pol_strv net_allow;	/* --net-allow */
+	struct pol_strv net_deny;	/* --net-deny */
+	struct pol_strv net_bind;	/* --net-allow-bind, --net-bind */
 };
 
 /*
