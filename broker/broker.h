@@ -34,6 +34,8 @@ struct stage {
 	uint32_t nnotify;		/* 0: no notify filter */
 	uint32_t ptracer;
 	int listener;			/* from the stage, for EXEC_ANS */
+	uint32_t netflags;		/* SL_NET_*, from NET */
+	int net_given;
 };
 
 /* The planner's socket and the stage table (dispatch.c). */
@@ -50,8 +52,13 @@ void	brk_reap(struct stage *st);
 
 /* landlock.c */
 extern int brk_ll_abi;
-/* A new ruleset handling every right of this ABI, or -1 (errno). */
-int	ll_ruleset_new(void);
+/*
+ * A new ruleset handling every right of this ABI but the TCP ones netflags
+ * leave to any port (SL_NET_*_ANY), or -1 (errno).
+ */
+int	ll_ruleset_new(uint32_t netflags);
+/* Adds a TCP port rule (port | SL_NET_PORT_*), as ll_ruleset_new handles. */
+int	ll_add_port(int ruleset_fd, uint32_t rule, uint32_t netflags);
 /* Adds a path rule; the fd is borrowed.  Rights are trimmed to the ABI. */
 int	ll_add_path(int ruleset_fd, int fd, uint64_t access);
 
@@ -61,8 +68,13 @@ int	sc_load_baseline(void);
 /* Builds a stage's filter with its extra denials; NULL with errno. */
 scmp_filter_ctx sc_stage_filter(const uint32_t *deny, uint32_t ndeny,
 	    const uint32_t *notify, uint32_t nnotify);
+/* Whether the stage's NOTIFY list holds nr. */
+int	sc_notified(const struct stage *st, int nr);
 /* Loads a filter notifying these syscalls; returns the listener or -1. */
 int	sc_load_notify(const uint32_t *nrs, uint32_t n);
+
+/* net.c: loads the stage's socket filter (its NET flags); -1 (errno). */
+int	net_load(const struct stage *st);
 
 /* stage.c */
 void	stage_init(struct stage *st);

@@ -41,6 +41,7 @@ static void h_exec(struct msg *);
 static void h_kill(struct msg *);
 static void h_limits(struct msg *);
 static void h_notify(struct msg *);
+static void h_net(struct msg *);
 
 #define SZ(t)	((uint32_t)sizeof(struct t))
 static const struct handler handlers[] = {
@@ -54,6 +55,7 @@ static const struct handler handlers[] = {
 	{ MSG_STAGE_KILL,  SZ(m_kill),	  SZ(m_kill),		  0, BRK_ST_READY, h_kill },
 	{ MSG_STAGE_LIMITS, SZ(m_limits), SZ(m_limits),		  0, BRK_ST_READY, h_limits },
 	{ MSG_STAGE_NOTIFY, SZ(m_notify), SZ(m_notify) + 4 * SL_MAX_NOTIFY, 0, BRK_ST_READY, h_notify },
+	{ MSG_STAGE_NET,   SZ(m_net),	  SZ(m_net) + 4 * SL_MAX_PORTS, 0, BRK_ST_READY, h_net },
 };
 
 int brk_sock = BRK_FD;
@@ -179,7 +181,7 @@ h_begin(struct msg *m)
 	st = get_stage(req.stage, STAGE_FREE);
 	stage_init(st);
 	st->state = STAGE_BUILD;
-	if (brk_ll_abi > 0 && (st->ruleset_fd = ll_ruleset_new()) < 0) {
+	if (brk_ll_abi > 0 && (st->ruleset_fd = ll_ruleset_new(0)) < 0) {
 		st->err = errno;
 		st->err_step = SL_STEP_LANDLOCK;
 	}
@@ -336,6 +338,11 @@ h_exec(struct msg *m)
 	}
 	if (fstat(m->fds[0], &sb) < 0 || !S_ISDIR(sb.st_mode))
 		brk_violation("EXEC cwd is not a directory");
+	if ((st->netflags & (SL_NET_UDP | SL_NET_ICMP | SL_NET_UNIX_DGRAM)) &&
+	    !(sc_notified(st, SCMP_SYS(connect)) && sc_notified(st,
+	    SCMP_SYS(sendto)) && sc_notified(st, SCMP_SYS(sendmsg)) &&
+	    sc_notified(st, SCMP_SYS(sendmmsg))))
+		brk_violation("datagram sockets whose sends are not notified");
 	memset(&ans, 0, sizeof(ans));
 	ans.stage = req.stage;
 	if (st->err != 0) {
@@ -401,6 +408,46 @@ h_notify(struct msg *m)
 			brk_violation("syscall %u cannot be notified", nr);
 	st->nnotify = req.n;
 	st->ptracer = req.ptracer;
+}
+
+/*
+ * Who: the planner, on a stage being built, before any PATH, once.  Which
+ * sockets exist (datagram ones only with notified sends, checked at EXEC)
+ * and TCP port rules; the ruleset is remade to handle what the flags say.
+ */
+static void
+h_net(struct msg *m)
+{
+	struct m_net req;
+	struct stage *st;
+	uint32_t i, r;
+
+	memcpy(&req, m->body, sizeof(req));
+	reserved(req.zero, "NET");
+	st = get_stage(req.stage, STAGE_BUILD);
+	if (st->net_given || st->nrules != 0 || (req.flags & ~SL_NET_FLAGS) ||
+	    req.nports > SL_MAX_PORTS ||
+	    m->bodylen != sizeof(req) + 4UL * req.nports)
+		brk_violation("NET given twice, after PATH, or malformed");
+	st->net_given = 1;
+	st->netflags = req.flags;
+	if (st->ruleset_fd >= 0) {
+		sl_closep(&st->ruleset_fd);
+		if ((st->ruleset_fd = ll_ruleset_new(req.flags)) < 0) {
+			st->err = errno;
+			st->err_step = SL_STEP_LANDLOCK;
+		}
+	}
+	for (i = 0; i < req.nports; i++) {
+		memcpy(&r, m->body + sizeof(req) + 4UL * i, sizeof(r));
+		if ((r >> 16) == 0 || (r >> 16) > 3)
+			brk_violation("bad NET port rule %#x", r);
+		if (st->err == 0 && st->ruleset_fd >= 0 &&
+		    ll_add_port(st->ruleset_fd, r, req.flags) < 0) {
+			st->err = errno;
+			st->err_step = SL_STEP_LANDLOCK;
+		}
+	}
 }
 
 /* Who: the planner (timeout, forwarded signal).  Signals only its stages. */

@@ -227,6 +227,8 @@ child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
 		child_fail(errfd, SL_STEP_LANDLOCK);
 	if (st->nnotify > 0 && hand_listener(st, errfd, keep[1]) < 0)
 		child_fail(errfd, SL_STEP_NOTIFY);
+	if (net_load(st) < 0)
+		child_fail(errfd, SL_STEP_SECCOMP);
 	if ((r = seccomp_load(filter)) != 0) {
 		errno = -r;
 		child_fail(errfd, SL_STEP_SECCOMP);

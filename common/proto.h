@@ -39,6 +39,7 @@
 #define SL_MAX_STRLEN	(128U << 10)	/* one string (MAX_ARG_STRLEN) */
 #define SL_MAX_DENY	512		/* extra denied syscalls per stage */
 #define SL_MAX_NOTIFY	32		/* syscalls sent to the supervisor */
+#define SL_MAX_PORTS	4096		/* Landlock port rules per stage */
 
 /* Exit statuses of sandlock-broker itself. */
 #define BRK_EXIT_OK	0
@@ -59,7 +60,8 @@ enum msg_type {
 	MSG_STAGE_EXIT = 15,		/* unsolicited, broker -> planner */
 	MSG_STAGE_LIMITS = 16,
 	MSG_STAGE_NOTIFY = 18,		/* EXEC_ANS then carries 1 fd */
-	MSG_TYPE_END = 19
+	MSG_STAGE_NET = 20,
+	MSG_TYPE_END = 21
 };
 
 struct msg_hdr {
@@ -140,6 +142,32 @@ struct m_notify {
 	uint32_t zero;
 };
 _Static_assert(sizeof(struct m_notify) == 16, "wire layout");
+
+/*
+ * Network of a stage, before any PATH, at most once; without it the stage
+ * gets UNIX stream and seqpacket sockets only.  The flags choose which
+ * sockets the stage may create (everything else is EACCES); TCP ports are
+ * Landlock rules (u32 each: port | SL_NET_PORT_*) unless *_ANY.  UDP, ICMP
+ * and UNIX datagram sockets need connect, sendto, sendmsg and sendmmsg in
+ * the NOTIFY list: their destinations are checked by the supervisor.
+ */
+#define SL_NET_TCP		(1U << 0)	/* INET/INET6 stream, TCP only */
+#define SL_NET_UDP		(1U << 1)	/* INET/INET6 datagram, UDP */
+#define SL_NET_ICMP		(1U << 2)	/* ping sockets */
+#define SL_NET_UNIX_DGRAM	(1U << 3)	/* UNIX datagram sockets */
+#define SL_NET_CONNECT_ANY	(1U << 4)	/* Landlock: every TCP port */
+#define SL_NET_BIND_ANY		(1U << 5)
+#define SL_NET_FLAGS		0x3fU
+#define SL_NET_PORT_BIND	(1U << 16)
+#define SL_NET_PORT_CONNECT	(1U << 17)
+
+struct m_net {
+	uint32_t stage;
+	uint32_t flags;
+	uint32_t nports;	/* u32 port rules that follow */
+	uint32_t zero;
+};
+_Static_assert(sizeof(struct m_net) == 16, "wire layout");
 
 /* m_exec.flags */
 #define SL_EXEC_DEGRADED	(1U << 0)	/* run below SL_LL_ABI_REQUIRED */

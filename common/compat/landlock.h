@@ -23,8 +23,15 @@ struct sl_path_beneath_attr {
 } __attribute__((packed));
 _Static_assert(sizeof(struct sl_path_beneath_attr) == 12, "landlock_path_beneath_attr");
 
+struct sl_net_port_attr {
+	uint64_t allowed_access;
+	uint64_t port;
+};
+_Static_assert(sizeof(struct sl_net_port_attr) == 16, "landlock_net_port_attr");
+
 #define SL_LL_CREATE_RULESET_VERSION	(1U << 0)
 #define SL_LL_RULE_PATH_BENEATH		1
+#define SL_LL_RULE_NET_PORT		2
 
 /*
  * Filesystem rights named here are those sandlock names; bits 4-12

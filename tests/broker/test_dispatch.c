@@ -1651,3 +1651,131 @@ Test(dispatch, rejects_notify_without_ptracer)
 	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 4,
 	    NULL, 0));
 }
+
+/* ---- NET ---------------------------------------------------------- */
+
+struct td_net {
+	struct m_net h;
+	uint32_t port[4];
+};
+
+/* NET after a PATH rule (the ruleset is remade from it) is fatal. */
+Test(dispatch, rejects_net_after_path)
+{
+	struct m_net n = { 0, SL_NET_TCP, 0, 0 };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NET, &n, sizeof(n), NULL, 0));
+}
+
+/* NET given twice for one stage is fatal. */
+Test(dispatch, rejects_net_twice)
+{
+	struct m_net n = { 1, SL_NET_TCP, 0, 0 };
+
+	TD_AFTER_MARKER(td_begin(1);
+	    td_sendok(MSG_STAGE_NET, &n, sizeof(n), NULL, 0);
+	    td_sendok(MSG_STAGE_NET, &n, sizeof(n), NULL, 0));
+}
+
+/* NET with an unknown flag is fatal. */
+Test(dispatch, rejects_net_unknown_flag)
+{
+	struct m_net n = { 1, 1U << 6, 0, 0 };
+
+	TD_AFTER_MARKER(td_begin(1);
+	    td_sendok(MSG_STAGE_NET, &n, sizeof(n), NULL, 0));
+}
+
+/* NET with its reserved field set is fatal. */
+Test(dispatch, rejects_net_reserved)
+{
+	struct m_net n = { 1, 0, 0, 1 };
+
+	TD_AFTER_MARKER(td_begin(1);
+	    td_sendok(MSG_STAGE_NET, &n, sizeof(n), NULL, 0));
+}
+
+/* NET whose port count does not match its size is fatal. */
+Test(dispatch, rejects_net_count_mismatch)
+{
+	struct td_net n = { { 1, SL_NET_TCP, 3, 0 },
+	    { 80 | SL_NET_PORT_CONNECT, 443 | SL_NET_PORT_CONNECT } };
+
+	TD_AFTER_MARKER(td_begin(1);
+	    td_sendok(MSG_STAGE_NET, &n, sizeof(n.h) + 8, NULL, 0));
+}
+
+/* A port rule granting nothing is fatal. */
+Test(dispatch, rejects_net_port_without_access)
+{
+	struct td_net n = { { 1, SL_NET_TCP, 1, 0 }, { 80 } };
+
+	TD_AFTER_MARKER(td_begin(1);
+	    td_sendok(MSG_STAGE_NET, &n, sizeof(n.h) + 4, NULL, 0));
+}
+
+/* A port rule with an unknown access bit is fatal. */
+Test(dispatch, rejects_net_port_unknown_access)
+{
+	struct td_net n = { { 1, SL_NET_TCP, 1, 0 }, { 80 | (1U << 18) } };
+
+	TD_AFTER_MARKER(td_begin(1);
+	    td_sendok(MSG_STAGE_NET, &n, sizeof(n.h) + 4, NULL, 0));
+}
+
+/* More port rules than SL_MAX_PORTS do not fit the NET row: fatal. */
+Test(dispatch, rejects_net_too_many_ports)
+{
+	static uint32_t body[4 + SL_MAX_PORTS + 1];
+	struct m_net n = { 1, SL_NET_TCP, SL_MAX_PORTS + 1, 0 };
+	uint32_t i;
+
+	memcpy(body, &n, sizeof(n));
+	for (i = 0; i <= SL_MAX_PORTS; i++)
+		body[4 + i] = 80 | SL_NET_PORT_CONNECT;
+	TD_AFTER_MARKER(td_begin(1);
+	    td_sendok(MSG_STAGE_NET, body, sizeof(body), NULL, 0));
+}
+
+/*
+ * UDP sockets whose destinations the supervisor does not see (no NOTIFY of
+ * connect and the sends) are fatal at EXEC: nothing is forked.
+ */
+Test(dispatch, rejects_udp_without_notified_sends)
+{
+	struct m_net n = { 0, SL_NET_UDP, 0, 0 };
+
+	td_ready();
+	td_begin(0);
+	td_sendok(MSG_STAGE_NET, &n, sizeof(n), NULL, 0);
+	td_rules(0);
+	td_stdio(0);
+	td_strs(0, SL_STR_FILE, TD_V("/usr/bin/touch"));
+	td_strs(0, SL_STR_ARGV, TD_V("touch", td.marker));
+	td_path(0, td.dir, SL_LL_FS_WRITE_SET);
+	(void)td_exec(0);
+	td_expect_violation();
+}
+
+/* A stage with NET (TCP, port rules of both kinds) runs. */
+Test(dispatch, runs_stage_with_net)
+{
+	struct td_net n = { { 0, SL_NET_TCP | SL_NET_BIND_ANY, 2, 0 },
+	    { 443 | SL_NET_PORT_CONNECT, 8080 | SL_NET_PORT_BIND |
+	    SL_NET_PORT_CONNECT } };
+	struct m_exec_ans a;
+	struct m_exit x;
+
+	td_ready();
+	td_begin(0);
+	td_sendok(MSG_STAGE_NET, &n, sizeof(n.h) + 8, NULL, 0);
+	td_rules(0);
+	td_stdio(0);
+	td_strs(0, SL_STR_FILE, TD_V("/bin/true"));
+	td_strs(0, SL_STR_ARGV, TD_V("true"));
+	a = td_run(0);
+	cr_assert(eq(i32, a.err, 0), "%s at step %u", strerror(a.err),
+	    a.step);
+	x = td_exit_msg();
+	cr_assert(td_exited(x.wstatus, 0), "wstatus %#x", x.wstatus);
+}
