@@ -12,13 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
 #include "policy.h"
 
 enum opt_id {
 	OPT_PROFILE, OPT_PROFILE_FILE,
 	OPT_READ, OPT_WRITE, OPT_CLEAN_ENV, OPT_ENV, OPT_CWD, OPT_TIMEOUT,
 	OPT_DENY, OPT_DEGRADED, OPT_HELP, OPT_AS, OPT_PIPEFAIL, OPT_STDIN,
-	OPT_PROCS, OPT_MEM, OPT_NOFILE, OPT_FSIZE, OPT_CPU, OPT_NOSUP
+	OPT_PROCS, OPT_MEM, OPT_NOFILE, OPT_FSIZE, OPT_CPU, OPT_NOSUP,
+	OPT_NET_ALLOW, OPT_NET_DENY, OPT_NET_BIND
 };
 
 /* Where an option may appear (bit per enum pol_ctx). */
@@ -57,6 +59,10 @@ static const struct opt opts[] = {
 	{ 0, "max-file-size", true, OPT_FSIZE, IN_POLICY },
 	{ 0, "cpu-time", true, OPT_CPU, IN_POLICY },
 	{ 0, "no-supervisor", false, OPT_NOSUP, IN_POLICY },
+	{ 0, "net-allow", true, OPT_NET_ALLOW, IN_POLICY },
+	{ 0, "net-deny", true, OPT_NET_DENY, IN_POLICY },
+	{ 0, "net-allow-bind", true, OPT_NET_BIND, IN_POLICY },
+	{ 0, "net-bind", true, OPT_NET_BIND, IN_POLICY },
 };
 
 static int
@@ -177,7 +183,8 @@ apply_job(struct pol_jobopts *jo, enum opt_id id, const char *val,
 	case OPT_READ: case OPT_WRITE: case OPT_CLEAN_ENV: case OPT_ENV:
 	case OPT_CWD: case OPT_TIMEOUT: case OPT_DENY: case OPT_DEGRADED:
 	case OPT_HELP: case OPT_PROCS: case OPT_MEM: case OPT_NOFILE:
-	case OPT_FSIZE: case OPT_CPU: case OPT_NOSUP:
+	case OPT_FSIZE: case OPT_CPU: case OPT_NOSUP: case OPT_NET_ALLOW:
+	case OPT_NET_DENY: case OPT_NET_BIND:
 		break;
 	}
 	return 0;
@@ -234,6 +241,12 @@ apply(struct pol *p, struct pol_jobopts *jo, enum opt_id id,
 	case OPT_NOSUP:
 		p->no_supervisor = true;
 		return set_flag(&p->set, POL_SET_NOSUP, "--no-supervisor", d);
+	case OPT_NET_ALLOW:
+		return pol_add_net(p, POL_NET_ALLOW, NULL, val, d);
+	case OPT_NET_DENY:
+		return pol_add_net(p, POL_NET_DENY, NULL, val, d);
+	case OPT_NET_BIND:
+		return pol_add_net(p, POL_NET_BIND, NULL, val, d);
 	case OPT_HELP:
 		break;
 	}

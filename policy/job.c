@@ -57,31 +57,32 @@ strv_copy(struct pol_strv *dst, const struct pol_strv *src)
 int
 pol_copy(struct pol *dst, const struct pol *src)
 {
-	struct pol_strv r = { NULL, 0 }, w = { NULL, 0 }, e = { NULL, 0 };
+	struct pol tmp;
 
-	if (strv_copy(&r, &src->fs_read) < 0 ||
-	    strv_copy(&w, &src->fs_write) < 0 || strv_copy(&e, &src->env) < 0)
-		goto fail;
-	*dst = *src;
-	dst->fs_read = r;
-	dst->fs_write = w;
-	dst->env = e;
-	dst->profile = NULL;
-	dst->cwd = NULL;
-	if ((src->profile != NULL && (dst->profile = strdup(src->profile)) ==
-	    NULL) ||
-	    (src->cwd != NULL && (dst->cwd = strdup(src->cwd)) == NULL)) {
-		pol_free(dst);
+	pol_init(&tmp);
+	if (strv_copy(&tmp.fs_read, &src->fs_read) < 0 ||
+	    strv_copy(&tmp.fs_write, &src->fs_write) < 0 ||
+	    strv_copy(&tmp.env, &src->env) < 0 ||
+	    strv_copy(&tmp.net_allow, &src->net_allow) < 0 ||
+	    strv_copy(&tmp.net_deny, &src->net_deny) < 0 ||
+	    strv_copy(&tmp.net_bind, &src->net_bind) < 0 ||
+	    (src->profile != NULL &&
+	    (tmp.profile = strdup(src->profile)) == NULL) ||
+	    (src->cwd != NULL && (tmp.cwd = strdup(src->cwd)) == NULL)) {
+		pol_free(&tmp);
 		errno = ENOMEM;
 		return -1;
 	}
+	*dst = *src;
+	dst->fs_read = tmp.fs_read;
+	dst->fs_write = tmp.fs_write;
+	dst->env = tmp.env;
+	dst->net_allow = tmp.net_allow;
+	dst->net_deny = tmp.net_deny;
+	dst->net_bind = tmp.net_bind;
+	dst->profile = tmp.profile;
+	dst->cwd = tmp.cwd;
 	return 0;
-fail:
-	pol_strv_free(&r);
-	pol_strv_free(&w);
-	pol_strv_free(&e);
-	errno = ENOMEM;
-	return -1;
 }
 
 void

@@ -15,6 +15,8 @@
  *   PORTS := "*" | PORT ("," PORT)*         PORT 1..65535; icmp: no PORTS
  * --net-allow-bind: PORTS := "*" | ITEM ("," ITEM)*, ITEM := PORT | PORT-PORT
  * (port 0 allowed: an ephemeral port).
+ * IPv4-mapped IPv6 ([::ffff:a.b.c.d], prefix >= 96) is kept as IPv4.  A
+ * CIDR with host bits set is refused.  icmp:// rules have any_port set.
  */
 #ifndef SL_NET_H
 #define SL_NET_H
@@ -73,5 +75,15 @@ bool	pol_net_addr_in(const struct pol_net_rule *r, int family,
 	    const uint8_t *a);
 /* Whether port is among the rule's ports. */
 bool	pol_net_port_in(const struct pol_net_rule *r, uint16_t port);
+
+/*
+ * Whether p's network rules need the supervisor: any --net-deny, and any
+ * --net-allow but a tcp:// one with no address (tcp://:443, or every
+ * port), which Landlock enforces alone.  --net-allow-bind never does.
+ */
+bool	pol_net_needs_supervisor(const struct pol *p);
+/* The first spec that makes pol_net_needs_supervisor() true, or NULL;
+ * *deny tells its list. */
+const char *pol_net_supervised_spec(const struct pol *p, bool *deny);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compat/syscalls.h"
+#include "net.h"
 #include "policy.h"
 #include "syscalls.h"
 
@@ -33,6 +34,9 @@ pol_free(struct pol *p)
 	pol_strv_free(&p->fs_read);
 	pol_strv_free(&p->fs_write);
 	pol_strv_free(&p->env);
+	pol_strv_free(&p->net_allow);
+	pol_strv_free(&p->net_deny);
+	pol_strv_free(&p->net_bind);
 	free(p->profile);
 	free(p->cwd);
 	pol_init(p);
@@ -230,12 +234,19 @@ bool
 pol_needs_supervisor(const struct pol *p)
 {
 	return p->max_procs != 0 || p->max_mem != 0 ||
-	    (p->fs_write.n > 0 && !p->no_supervisor);
+	    (p->fs_write.n > 0 && !p->no_supervisor) ||
+	    pol_net_needs_supervisor(p);
 }
 
 int
 pol_check(const struct pol *p, struct pol_diag *d)
 {
+	const char *spec;
+	bool deny;
+
+	if (p->net_allow.n > 0 && p->net_deny.n > 0)
+		return pol_fail(d, EINVAL, "--net-allow and --net-deny are "
+		    "mutually exclusive");
 	if (!p->no_supervisor)
 		return 0;
 	if (p->max_procs != 0)
@@ -244,5 +255,10 @@ pol_check(const struct pol *p, struct pol_diag *d)
 	if (p->max_mem != 0)
 		return pol_fail(d, EINVAL, "--no-supervisor cannot enforce "
 		    "-m/--max-memory");
+	if ((spec = pol_net_supervised_spec(p, &deny)) != NULL)
+		return pol_fail(d, EINVAL, "--no-supervisor cannot enforce "
+		    "%s '%s'%s", deny ? "--net-deny" : "--net-allow", spec,
+		    deny ? "" : " (only tcp:// rules without an address "
+		    "can go without it)");
 	return 0;
 }

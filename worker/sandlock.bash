@@ -35,7 +35,8 @@ _sandlock()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "--fs-read --fs-write --clean-env --env --cwd
 		    --timeout --extra-deny-syscall --max-processes --max-memory
-		    --max-open-files --max-file-size --cpu-time --no-supervisor
+		    --max-open-files --max-file-size --cpu-time --net-allow
+		    --net-deny --net-allow-bind --net-bind --no-supervisor
 		    --allow-degraded --profile --profile-file --name --audit
 		    --status-fd --pipefail --stdin --as --file --help" -- "$cur"))
 	fi
