@@ -2,9 +2,9 @@
  * canon.c: the canonical form of a compiled policy and its SHA-256.
  * The form is itself a profile (sandlock-policy(5)): fixed section and key
  * order, every section present (the limits and no_supervisor only when
- * set, so that the digests of policies without them do not change),
- * read/write paths, env keys and denied syscalls sorted (their order has
- * no meaning), program arguments in order, strings in basic quotes with
+ * set, [network] only when it has a rule, so that the digests of
+ * policies without them do not change), read/write paths, env keys,
+ * network specs and denied syscalls sorted (their order has no meaning), program arguments in order, strings in basic quotes with
  * \" \\ and \uXXXX for control characters.  Sizes are written with the
  * largest binary unit that divides them ("512M").  Two documents that
  * compile to the same policy render the same bytes, whatever their key
@@ -187,12 +187,16 @@ pol_canon(const struct pol *p, const struct pol_strv *prog, char **out,
 	char **r = sorted(&p->fs_read, cmp_str);
 	char **w = sorted(&p->fs_write, cmp_str);
 	char **env = sorted(&p->env, cmp_env);
+	char **na = sorted(&p->net_allow, cmp_str);
+	char **nd = sorted(&p->net_deny, cmp_str);
+	char **nb = sorted(&p->net_bind, cmp_str);
 	FILE *f = NULL;
 	int rc = -1;
 
 	*out = NULL;
 	*len = 0;
-	if (r == NULL || w == NULL || env == NULL ||
+	if (r == NULL || w == NULL || env == NULL || na == NULL ||
+	    nd == NULL || nb == NULL ||
 	    (f = open_memstream(out, len)) == NULL)
 		goto done;
 	(void)fputs("# sandlock canonical policy 1\n", f);
@@ -201,6 +205,12 @@ pol_canon(const struct pol *p, const struct pol_strv *prog, char **out,
 	strlist(f, "read", r, p->fs_read.n);
 	strlist(f, "write", w, p->fs_write.n);
 	limits(f, p);
+	if (p->net_allow.n + p->net_deny.n + p->net_bind.n > 0) {
+		(void)fputs("\n[network]\n", f);
+		strlist(f, "allow", na, p->net_allow.n);
+		strlist(f, "deny", nd, p->net_deny.n);
+		strlist(f, "bind", nb, p->net_bind.n);
+	}
 	if (denied(f, p) < 0)
 		goto done;
 	(void)fprintf(f, "\n[kernel]\nallow_degraded = %s\n",
@@ -220,6 +230,9 @@ done:
 	free(r);
 	free(w);
 	free(env);
+	free(na);
+	free(nd);
+	free(nb);
 	return rc;
 }
 

@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net.h"
 #include "profile.h"
 
 enum pkey {
 	K_EXEC, K_ARGS, K_ENV, K_CWD, K_CLEAN_ENV, K_READ, K_WRITE, K_TIMEOUT,
 	K_DENY, K_DEGRADED, K_MEM, K_PROCS, K_NOFILE, K_FSIZE, K_CPU, K_NOSUP,
-	K_UNSUPPORTED
+	K_NET_ALLOW, K_NET_DENY, K_NET_BIND, K_UNSUPPORTED
 };
 
 struct keydef {
@@ -55,11 +56,14 @@ static const struct keydef keys[] = {
 	{ "syscalls", "extra_allow", K_UNSUPPORTED },
 	{ "kernel", "allow_degraded", K_DEGRADED },
 	{ "kernel", "no_supervisor", K_NOSUP },
+	{ "network", "allow", K_NET_ALLOW },
+	{ "network", "deny", K_NET_DENY },
+	{ "network", "bind", K_NET_BIND },
 };
 
 /* Sections of the original schema that this version does not enforce. */
 static const char *const unsupported_sections[] = {
-	"network", "http", "config", "determinism", NULL
+	"http", "config", "determinism", NULL
 };
 
 struct pm {
@@ -70,6 +74,7 @@ struct pm {
 	struct pol_diag *d;
 	char name[128];		/* section.key of the value at hand */
 	const struct toml_val *nosup;	/* kernel.no_supervisor, if given */
+	const struct toml_val *netdeny;	/* network.deny, if given */
 };
 
 static int
@@ -243,6 +248,53 @@ set_list(struct pm *m, enum pkey id, const struct toml_val *v)
 	return 0;
 }
 
+/*
+ * network.allow, .deny, .bind: string arrays of the flags' specs; bind
+ * also takes integer ports.  The messages name the key.
+ */
+static int
+set_net(struct pm *m, enum pkey id, const struct toml_val *v)
+{
+	enum pol_net_kind k = id == K_NET_ALLOW ? POL_NET_ALLOW :
+	    id == K_NET_DENY ? POL_NET_DENY : POL_NET_BIND;
+	const struct toml_val *e;
+	char num[32];
+	size_t i;
+
+	if (v->type != TOML_ARRAY)
+		return expected(m, v, k == POL_NET_BIND ? "an array of strings "
+		    "or integers" : "a string array");
+	for (i = 0; i < v->n; i++) {
+		const char *s;
+
+		e = v->items[i];
+		if (k == POL_NET_BIND && e->type == TOML_INT) {
+			if (e->i < 0 || e->i > 65535)
+				return perr(m->d, e->line, e->col, EINVAL, "%s: "
+				    "port %lld out of range 0 to 65535",
+				    m->name, (long long)e->i);
+			(void)snprintf(num, sizeof(num), "%lld",
+			    (long long)e->i);
+			s = num;
+		} else if (e->type == TOML_STRING)
+			s = e->s;
+		else
+			return expected(m, e, k == POL_NET_BIND ? "an array of "
+			    "strings or integers" : "a string array");
+		if (pol_add_net(m->p, k, m->name, s, m->d) == 0)
+			continue;
+		if (errno == EEXIST)
+			return perr(m->d, e->line, e->col, EEXIST, "%s: '%s' "
+			    "listed twice", m->name, s);
+		m->d->line = e->line;
+		m->d->col = e->col;
+		return -1;
+	}
+	if (k == POL_NET_DENY)
+		m->netdeny = v;
+	return 0;
+}
+
 static int
 apply_key(struct pm *m, enum pkey id, const struct toml_val *v)
 {
@@ -272,6 +324,8 @@ apply_key(struct pm *m, enum pkey id, const struct toml_val *v)
 	case K_NOSUP:
 		m->nosup = v;
 		return set_bool(m, v, &m->p->no_supervisor, POL_SET_NOSUP);
+	case K_NET_ALLOW: case K_NET_DENY: case K_NET_BIND:
+		return set_net(m, id, v);
 	case K_UNSUPPORTED:
 		break;
 	}
@@ -334,19 +388,34 @@ known_section(const char *name)
 }
 
 /*
- * pol_check() for the table alone: no_supervisor with a limit that needs
- * the supervisor is wrong whatever goes over it (flags only add limits).
+ * pol_check() for the table alone: network.allow with network.deny, and
+ * no_supervisor with a limit or a network rule that needs the supervisor,
+ * are wrong whatever goes over them (flags only add to them).
  */
 static int
 check_nosup(struct pm *m)
 {
+	const char *spec;
 	struct pol_diag cd;
+	char what[sizeof(cd.msg)];
+	bool deny;
 
+	if (m->p->net_allow.n > 0 && m->p->net_deny.n > 0 && m->netdeny != NULL)
+		return perr(m->d, m->netdeny->line, m->netdeny->col, EINVAL,
+		    "%snetwork.deny and %snetwork.allow are mutually "
+		    "exclusive", m->pre, m->pre);
 	if (m->nosup == NULL || pol_check(m->p, &cd) == 0)
 		return 0;
+	if (m->p->max_procs != 0 || m->p->max_mem != 0)
+		(void)snprintf(what, sizeof(what), "%slimits.%s", m->pre,
+		    m->p->max_procs != 0 ? "processes" : "memory");
+	else if ((spec = pol_net_supervised_spec(m->p, &deny)) != NULL)
+		(void)snprintf(what, sizeof(what), "%snetwork.%s '%s'", m->pre,
+		    deny ? "deny" : "allow", spec);
+	else
+		(void)snprintf(what, sizeof(what), "%s", cd.msg);
 	return perr(m->d, m->nosup->line, m->nosup->col, EINVAL, "%skernel."
-	    "no_supervisor cannot enforce %slimits.%s", m->pre, m->pre,
-	    m->p->max_procs != 0 ? "processes" : "memory");
+	    "no_supervisor cannot enforce %s", m->pre, what);
 }
 
 int
@@ -440,6 +509,22 @@ merge_fs(struct pol *base, const struct pol_strv *sv, bool write,
 	return 0;
 }
 
+/* Network specs: appended unless base has them already. */
+static int
+merge_net(struct pol *base, const struct pol_strv *sv, enum pol_net_kind k,
+    struct pol_diag *d)
+{
+	const struct pol_strv *have = k == POL_NET_ALLOW ? &base->net_allow :
+	    k == POL_NET_DENY ? &base->net_deny : &base->net_bind;
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		if (!pol_strv_has(have, sv->v[i]) &&
+		    pol_add_net(base, k, NULL, sv->v[i], d) < 0)
+			return -1;
+	return 0;
+}
+
 static int
 merge_env(struct pol *base, const char *kv)
 {
@@ -490,7 +575,10 @@ pol_merge(struct pol *base, const struct pol *over, struct pol_diag *d)
 		    "with a profile in this version (setting 0x%x)",
 		    (unsigned)(over->set & ~known));
 	if (merge_fs(base, &over->fs_read, false, d) < 0 ||
-	    merge_fs(base, &over->fs_write, true, d) < 0)
+	    merge_fs(base, &over->fs_write, true, d) < 0 ||
+	    merge_net(base, &over->net_allow, POL_NET_ALLOW, d) < 0 ||
+	    merge_net(base, &over->net_deny, POL_NET_DENY, d) < 0 ||
+	    merge_net(base, &over->net_bind, POL_NET_BIND, d) < 0)
 		return -1;
 	for (i = 0; i < over->env.n; i++)
 		if (merge_env(base, over->env.v[i]) < 0)

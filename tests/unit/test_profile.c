@@ -141,8 +141,8 @@ Test(profile, rejects_gpu_devices_limit)
 Test(profile, rejects_disk_limit)
 { tp_bad("[limits]\ndisk = '1G'\n", EINVAL, 2, 1, "limits.disk is not supported by this version of sandlock"); }
 
-Test(profile, rejects_network_section)
-{ tp_bad("[network]\nallow = [':443']\n", EINVAL, 1, 2, "[network] is not supported by this version of sandlock"); }
+Test(profile, rejects_http_section)
+{ tp_bad("[http]\nallow = ['*']\n", EINVAL, 1, 2, "[http] is not supported by this version of sandlock"); }
 
 Test(profile, rejects_fs_deny)
 { tp_bad("[filesystem]\ndeny = ['/etc']\n", EINVAL, 2, 1, "filesystem.deny is not supported by this version of sandlock"); }
@@ -314,6 +314,85 @@ Test(profile, rejects_no_supervisor_with_processes)
 Test(profile, rejects_no_supervisor_with_memory)
 { tp_bad("[kernel]\nno_supervisor = true\n[limits]\nmemory = '1G'\n", EINVAL, 2, 17, "kernel.no_supervisor cannot enforce limits.memory"); }
 
+/* ---- [network] ----------------------------------------------------------- */
+
+/* The three lists; bind takes integers too. */
+Test(profile, network_keys)
+{
+	cr_assert(eq(int, tp_parse("[network]\n"
+	    "allow = ['tcp://:443', 'example.com:80,443', '[::1]']\n"
+	    "bind = [8080, '9000-9005', 0]\n"), 0), "%u:%u: %s", tp_d.line,
+	    tp_d.col, tp_d.msg);
+	cr_assert(eq(sz, tp_p.net_allow.n, 3));
+	cr_assert(eq(str, tp_p.net_allow.v[1], "example.com:80,443"));
+	cr_assert(eq(sz, tp_p.net_bind.n, 3));
+	cr_assert(eq(str, tp_p.net_bind.v[0], "8080"));
+	cr_assert(eq(str, tp_p.net_bind.v[2], "0"));
+	cr_assert(eq(sz, tp_p.net_deny.n, 0));
+}
+
+Test(profile, network_deny)
+{
+	cr_assert(eq(int, tp_parse("[network]\ndeny = ['10.0.0.0/8', "
+	    "'[2001:db8::/32]:443']\n"), 0), "%s", tp_d.msg);
+	cr_assert(eq(sz, tp_p.net_deny.n, 2));
+	cr_assert(eq(str, tp_p.net_deny.v[1], "[2001:db8::/32]:443"));
+}
+
+/* TCP port rules need no supervisor: no_supervisor is fine with them. */
+Test(profile, network_tcp_ports_without_supervisor)
+{
+	cr_assert(eq(int, tp_parse("[network]\nallow = ['tcp://:443']\n"
+	    "bind = ['*']\n[kernel]\nno_supervisor = true\n"), 0), "%s",
+	    tp_d.msg);
+	cr_assert(eq(int, pol_check(&tp_p, &tp_d), 0));
+}
+
+Test(profile, rejects_network_no_port)
+{ tp_bad("[network]\nallow = ['host:']\n", EINVAL, 2, 10, "network.allow 'host:': no port after ':'"); }
+
+Test(profile, rejects_network_unknown_scheme)
+{ tp_bad("[network]\nallow = [':1', 'ftp://h']\n", EINVAL, 2, 16, "network.allow 'ftp://h': unknown scheme 'ftp' (tcp, udp or icmp)"); }
+
+Test(profile, rejects_network_deny_hostname)
+{ tp_bad("[network]\ndeny = ['example.com']\n", EINVAL, 2, 9, "network.deny 'example.com': host names are not allowed here, only '*', IP addresses and networks"); }
+
+Test(profile, rejects_network_bind_bad_port)
+{ tp_bad("[network]\nbind = [80, 'x']\n", EINVAL, 2, 13, "network.bind 'x': 'x' is not a port (0 to 65535) or a range LOW-HIGH"); }
+
+Test(profile, rejects_network_bind_int_out_of_range)
+{ tp_bad("[network]\nbind = [70000]\n", EINVAL, 2, 9, "network.bind: port 70000 out of range 0 to 65535"); }
+
+Test(profile, rejects_network_bind_negative)
+{ tp_bad("[network]\nbind = [-1]\n", EINVAL, 2, 9, "network.bind: port -1 out of range 0 to 65535"); }
+
+Test(profile, rejects_network_bind_bool)
+{ tp_bad("[network]\nbind = [true]\n", EINVAL, 2, 9, "expected an array of strings or integers for network.bind"); }
+
+Test(profile, rejects_network_allow_string)
+{ tp_bad("[network]\nallow = ':443'\n", EINVAL, 2, 9, "expected a string array for network.allow"); }
+
+Test(profile, rejects_network_allow_integer)
+{ tp_bad("[network]\nallow = [443]\n", EINVAL, 2, 10, "expected a string array for network.allow"); }
+
+Test(profile, rejects_network_allow_twice)
+{ tp_bad("[network]\nallow = [':443', ':443']\n", EEXIST, 2, 18, "network.allow: ':443' listed twice"); }
+
+Test(profile, rejects_network_bind_twice)
+{ tp_bad("[network]\nbind = [80, '80']\n", EEXIST, 2, 13, "network.bind: '80' listed twice"); }
+
+Test(profile, rejects_network_allow_and_deny)
+{ tp_bad("[network]\nallow = [':443']\ndeny = ['10.0.0.0/8']\n", EINVAL, 3, 8, "network.deny and network.allow are mutually exclusive"); }
+
+Test(profile, rejects_network_unknown_key)
+{ tp_bad("[network]\nport_remap = true\n", EINVAL, 2, 1, "unknown key 'port_remap' in [network]"); }
+
+Test(profile, rejects_no_supervisor_with_network_allow)
+{ tp_bad("[network]\nallow = ['tcp://:443', 'udp://:53']\n[kernel]\nno_supervisor = true\n", EINVAL, 4, 17, "kernel.no_supervisor cannot enforce network.allow 'udp://:53'"); }
+
+Test(profile, rejects_no_supervisor_with_network_deny)
+{ tp_bad("[kernel]\nno_supervisor = true\n[network]\ndeny = ['10.0.0.1']\n", EINVAL, 2, 17, "kernel.no_supervisor cannot enforce network.deny '10.0.0.1'"); }
+
 /* ---- merge ------------------------------------------------------------ */
 
 /* Flags extend lists, override scalars and env keys; same path is fine. */
@@ -451,6 +530,62 @@ Test(profile, merge_stage_clears_no_supervisor)
 	pol_strv_free(&prog);
 }
 
+/* Network flags append to the profile's lists; a spec in both counts once. */
+Test(profile, merge_network_flags)
+{
+	struct pol cli;
+	struct pol_diag d;
+	char *const argv[] = { "--net-allow", ":443", "--net-allow", "h:80",
+	    "--net-bind", "8080", "--", "x", NULL };
+
+	cr_assert(eq(int, tp_parse("[network]\nallow = [':443', ':22']\n"
+	    "bind = [80]\n"), 0), "%s", tp_d.msg);
+	tp_flags(&cli, 8, argv);
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), 0), "%s", d.msg);
+	cr_assert(eq(sz, tp_p.net_allow.n, 3));
+	cr_assert(eq(str, tp_p.net_allow.v[0], ":443"));
+	cr_assert(eq(str, tp_p.net_allow.v[1], ":22"));
+	cr_assert(eq(str, tp_p.net_allow.v[2], "h:80"));
+	cr_assert(eq(sz, tp_p.net_bind.n, 2));
+	cr_assert(eq(str, tp_p.net_bind.v[1], "8080"));
+	cr_assert(eq(int, pol_check(&tp_p, &d), 0));
+	pol_free(&cli);
+}
+
+/* --net-deny over a profile's network.allow: refused by pol_check. */
+Test(profile, merge_network_deny_over_allow)
+{
+	struct pol cli;
+	struct pol_diag d;
+	char *const argv[] = { "--net-deny", "10.0.0.0/8", "--", "x", NULL };
+
+	cr_assert(eq(int, tp_parse("[network]\nallow = [':443']\n"), 0));
+	tp_flags(&cli, 4, argv);
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), 0), "%s", d.msg);
+	cr_assert(eq(int, pol_check(&tp_p, &d), -1));
+	cr_assert(eq(int, errno, EINVAL));
+	cr_assert(eq(str, d.msg, "--net-allow and --net-deny are mutually "
+	    "exclusive"));
+	pol_free(&cli);
+}
+
+/* --no-supervisor over a profile's UDP rule: refused by pol_check. */
+Test(profile, merge_no_supervisor_over_network)
+{
+	struct pol cli;
+	struct pol_diag d;
+	char *const argv[] = { "--no-supervisor", "--", "x", NULL };
+
+	cr_assert(eq(int, tp_parse("[network]\nallow = ['udp://:53']\n"), 0));
+	tp_flags(&cli, 3, argv);
+	cr_assert(eq(int, pol_merge(&tp_p, &cli, &d), 0), "%s", d.msg);
+	cr_assert(eq(int, pol_check(&tp_p, &d), -1));
+	cr_assert(eq(int, errno, EINVAL));
+	cr_assert(strstr(d.msg, "--net-allow 'udp://:53'") != NULL, "%s",
+	    d.msg);
+	pol_free(&cli);
+}
+
 /* -w on a path the profile has read-only is a conflict. */
 Test(profile, merge_rejects_mode_conflict)
 {
@@ -572,6 +707,65 @@ Test(canon, digest_differs_for_other_policy)
 	digest_of("[filesystem]\nread = ['/a']\n", a);
 	digest_of("[filesystem]\nwrite = ['/a']\n", b);
 	cr_assert(ne(str, a, b));
+}
+
+/* Network lists: their order does not matter, their content does. */
+Test(canon, digest_network)
+{
+	char a[65], b[65], none[65];
+
+	digest_of("[program]\nexec = 'x'\n", none);
+	digest_of("[program]\nexec = 'x'\n[network]\nallow = []\n", a);
+	cr_assert(eq(str, a, none), "empty lists are no rules");
+	digest_of("[network]\nallow = [':443', 'h:80']\nbind = ['1', '2']\n"
+	    "[program]\nexec = 'x'\n", a);
+	cr_assert(ne(str, a, none));
+	digest_of("[program]\nexec = 'x'\n[network]\nbind = ['2', 1]\n"
+	    "allow = ['h:80', ':443']\n", b);
+	cr_assert(eq(str, a, b));
+	digest_of("[program]\nexec = 'x'\n[network]\nbind = ['2', 1]\n"
+	    "allow = ['h:80', ':444']\n", b);
+	cr_assert(ne(str, a, b), "another port");
+	digest_of("[program]\nexec = 'x'\n[network]\nbind = ['2', 1]\n"
+	    "allow = ['h:80']\n", b);
+	cr_assert(ne(str, a, b), "one rule fewer");
+	digest_of("[program]\nexec = 'x'\n[network]\nbind = ['2']\n"
+	    "allow = ['h:80', ':443']\n", b);
+	cr_assert(ne(str, a, b), "one bind port fewer");
+	digest_of("[program]\nexec = 'x'\n[network]\ndeny = [':443']\n", a);
+	digest_of("[program]\nexec = 'x'\n[network]\nallow = [':443']\n", b);
+	cr_assert(ne(str, a, b), "deny is not allow");
+}
+
+/* The canonical [network] section: sorted, and it compiles again. */
+Test(canon, network_canonical_form)
+{
+	struct pol p;
+	struct pol_strv prog = { NULL, 0 };
+	struct pol_diag d;
+	const char *doc = "[network]\nallow = ['udp://*:53', ':443']\n"
+	    "bind = [9000, '80']\n";
+	char a[65], b[65], *c;
+	size_t n;
+
+	pol_init(&p);
+	cr_assert(eq(int, pol_parse_profile(doc, strlen(doc), "x", &p, &prog,
+	    &d), 0), "%s", d.msg);
+	cr_assert(eq(int, pol_canon(&p, &prog, &c, &n), 0));
+	cr_assert(strstr(c, "\n[network]\nallow = [\":443\", \"udp://*:53\"]\n"
+	    "deny = []\nbind = [\"80\", \"9000\"]\n") != NULL, "%s", c);
+	digest_of(doc, a);
+	digest_of(c, b);
+	cr_assert(eq(str, a, b));
+	free(c);
+	pol_free(&p);
+	pol_strv_free(&prog);
+	pol_init(&p);
+	cr_assert(eq(int, pol_canon(&p, &prog, &c, &n), 0));
+	cr_assert(strstr(c, "[network]") == NULL, "no rules, no section: %s",
+	    c);
+	free(c);
+	pol_free(&p);
 }
 
 /* The canonical form is a profile that compiles to the same digest. */
@@ -700,3 +894,22 @@ Test(jobfile, rejects_stage_no_supervisor_with_memory)
 
 Test(jobfile, rejects_unknown_job_key)
 { tj_bad("[job]\nretries = 3\n", 0, 2, 1, "unknown key 'retries' in [job]"); }
+
+/* Each stage has network rules of its own, named with their prefix. */
+Test(jobfile, stage_network)
+{
+	cr_assert(eq(int, tj_parse("[[stage]]\nprogram.exec = 'x'\n"
+	    "network = { allow = ['tcp://:443'], bind = [8080] }\n"
+	    "[[stage]]\nprogram.exec = 'y'\n[stage.network]\n"
+	    "deny = ['10.0.0.0/8']\n", 0), 0), "%u:%u: %s", tj_d.line,
+	    tj_d.col, tj_d.msg);
+	cr_assert(eq(str, tj.st[0].pol.net_allow.v[0], "tcp://:443"));
+	cr_assert(eq(str, tj.st[0].pol.net_bind.v[0], "8080"));
+	cr_assert(eq(sz, tj.st[0].pol.net_deny.n, 0));
+	cr_assert(eq(str, tj.st[1].pol.net_deny.v[0], "10.0.0.0/8"));
+	cr_assert(eq(sz, tj.st[1].pol.net_allow.n, 0));
+	pol_jobfile_free(&tj);
+}
+
+Test(jobfile, rejects_stage_network_spec)
+{ tj_bad("[[stage]]\nprogram.exec = 'x'\n[stage.network]\nallow = ['h:0']\n", 0, 4, 10, "stage.network.allow 'h:0': '0' is not a port (1 to 65535)"); }
