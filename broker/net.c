@@ -8,7 +8,7 @@
  * connect(2), are EOPNOTSUPP.  A connect or addressed sendto that the
  * supervisor does not mediate is EACCES, unless TCP is allowed (Landlock
  * decides).  Arguments are int in the kernel: only low halves are read,
- * except the sendto address pointer.
+ * except the sendto address pointer.  The notify filter is built here too.
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 
 #include "broker.h"
+#include "compat/seccomp.h"
 
 #define ANY		0xffffffffU
 #define ARG(i)		((uint32_t)offsetof(struct seccomp_data, args[i]))
@@ -112,11 +113,24 @@ no_fastopen(struct prog *p, int nr, uint32_t arg)
 	RET(p, DENY(EOPNOTSUPP));
 }
 
+static int
+load(struct prog *p, unsigned int flags)
+{
+	struct sock_fprog fp;
+
+	if (p->n > MAX_INSNS) {
+		errno = E2BIG;
+		return -1;
+	}
+	fp.len = (unsigned short)p->n;
+	fp.filter = p->f;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp);
+}
+
 int
 net_load(const struct stage *st)
 {
 	int med = sc_notified(st, SYS_connect), unix_ok, tcp;
-	struct sock_fprog fp;
 	struct prog p;
 	unsigned at;
 
@@ -153,11 +167,36 @@ net_load(const struct stage *st)
 		RET(&p, DENY(EACCES));
 	}
 	RET(&p, SECCOMP_RET_ALLOW);
-	if (p.n > MAX_INSNS) {
-		errno = E2BIG;
-		return -1;
+	return load(&p, 0);
+}
+
+/*
+ * The notify filter: each listed syscall goes to the supervisor.  It runs
+ * beside the other filters, whose denials (ERRNO) take precedence over
+ * USER_NOTIF, so an extra denial of a notified call still holds.  sendto
+ * is notified only with an address: send(2) reaches the connected peer.
+ */
+int
+sc_load_notify(const uint32_t *nrs, uint32_t n)
+{
+	struct prog p;
+	uint32_t i;
+
+	p.n = 0;
+	LD(&p, NR);
+	for (i = 0; i < n && i < SL_MAX_NOTIFY; i++) {
+		if (nrs[i] == SYS_sendto) {
+			JNE(&p, nrs[i], 6);
+			LD(&p, ARG(4));
+			JNE(&p, 0, 3);
+			LD(&p, ARG(4) + 4);
+			JNE(&p, 0, 1);
+			RET(&p, SECCOMP_RET_ALLOW);
+		} else
+			JNE(&p, nrs[i], 1);
+		RET(&p, SECCOMP_RET_USER_NOTIF);
 	}
-	fp.len = (unsigned short)p.n;
-	fp.filter = p.f;
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp);
+	RET(&p, SECCOMP_RET_ALLOW);
+	return load(&p, SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 }

@@ -268,34 +268,3 @@ sc_stage_filter(const uint32_t *deny, uint32_t ndeny, const uint32_t *notify,
 	}
 	return c;
 }
-
-/*
- * The notify filter: each listed syscall goes to the supervisor.  It runs
- * beside the other filters, whose denials (ERRNO) take precedence over
- * USER_NOTIF, so an extra denial of a notified call still holds.
- */
-int
-sc_load_notify(const uint32_t *nrs, uint32_t n)
-{
-	struct sock_filter f[2 + 2 * SL_MAX_NOTIFY];
-	struct sock_fprog prog;
-	uint32_t i, k = 0;
-	int fd;
-
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-	    offsetof(struct seccomp_data, nr));
-	for (i = 0; i < n && i < SL_MAX_NOTIFY; i++) {
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    nrs[i], 0, 1);
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-		    SECCOMP_RET_USER_NOTIF);
-	}
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-	    SECCOMP_RET_ALLOW);
-	prog.len = (unsigned short)k;
-	prog.filter = f;
-	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
-	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
-	return fd;
-}

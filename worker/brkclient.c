@@ -245,6 +245,23 @@ brk_stage_notify(struct brk *b, uint32_t stage, uint32_t ptracer,
 }
 
 int
+brk_stage_net(struct brk *b, uint32_t stage, uint32_t flags,
+    const uint32_t *ports, uint32_t n)
+{
+	static struct wb w;
+	struct m_net m = { stage, flags, n, 0 };
+	uint32_t i;
+
+	wb_init(&w);
+	if (wb_bytes(&w, &m, sizeof(m)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (wb_u32(&w, ports[i]) < 0)
+			return -1;
+	return request(b, MSG_STAGE_NET, w.buf, w.len, NULL, 0);
+}
+
+int
 brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
     const uint32_t *deny, uint32_t ndeny, int cwd_fd, struct m_exec_ans *ans,
     int *listener)

@@ -37,6 +37,9 @@ int	brk_stage_fd(struct brk *b, uint32_t stage, uint32_t target, int fd);
 int	brk_stage_strs(struct brk *b, uint32_t stage, uint32_t kind,
 	    char *const *v, size_t n);
 int	brk_stage_limits(struct brk *b, const struct m_limits *l);
+/* NET: which sockets exist, and Landlock TCP port rules. */
+int	brk_stage_net(struct brk *b, uint32_t stage, uint32_t flags,
+	    const uint32_t *ports, uint32_t n);
 int	brk_stage_notify(struct brk *b, uint32_t stage, uint32_t ptracer,
 	    const uint32_t *nrs, uint32_t n);
 /*

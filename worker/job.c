@@ -19,6 +19,7 @@
 #include "compat/landlock.h"
 #include "job.h"
 #include "mediate.h"
+#include "netmed.h"
 #include "msg.h"
 #include "state.h"
 #include "supervisor.h"
@@ -180,7 +181,10 @@ send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
 {
 	static const uint32_t procs[] = SUP_NOTIFY_PROCS;
 	static const uint32_t meta[] = MED_NOTIFY;
-	uint32_t nrs[SL_NITEMS(procs) + SL_NITEMS(meta)], n = 0, i;
+	static const uint32_t net[] = NET_NOTIFY;
+	const struct netplan *np = &j->st[idx].plan.net;
+	uint32_t nrs[SL_NITEMS(procs) + SL_NITEMS(meta) + SL_NITEMS(net)];
+	uint32_t n = 0, i;
 	struct m_limits l;
 
 	memset(&l, 0, sizeof(l));
@@ -196,6 +200,9 @@ send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
 		nrs[n++] = procs[i];
 	for (i = 0; mediates(p) && i < SL_NITEMS(meta); i++)
 		nrs[n++] = meta[i];
+	/* connect first, then the three sends */
+	for (i = 0; np->connect && i < (np->sends ? SL_NITEMS(net) : 1); i++)
+		nrs[n++] = net[i];
 	if (n > 0 && brk_stage_notify(&j->b, idx, (uint32_t)j->sup_pid, nrs,
 	    n) < 0)
 		return -1;
@@ -214,6 +221,9 @@ send_stage(struct jrun *j, uint32_t idx, struct jstage *s,
 	while (s->argv[argc] != NULL)
 		argc++;
 	if (brk_stage_begin(b, idx) < 0)
+		return -1;
+	if ((pl->net.flags != 0 || pl->net.nports != 0) && brk_stage_net(b,
+	    idx, pl->net.flags, pl->net.ports, pl->net.nports) < 0)
 		return -1;
 	for (i = 0; i < pl->nrules; i++)
 		if (brk_stage_path(b, idx, pl->rules[i].fd,
@@ -249,6 +259,11 @@ supervise(struct jrun *j, uint32_t idx, const struct jstage *s, int *lfd)
 	ss.max_procs = s->pol->max_procs;
 	ss.max_mem = s->pol->max_mem;
 	ss.mediate = mediates(s->pol);
+	if (s->plan.net.connect)
+		ss.net = SUP_NET_ON | (s->plan.net.rules.deny ? SUP_NET_DENY :
+		    0) | (s->plan.net.rules.unix_ok ? SUP_NET_UNIX : 0);
+	for (i = 0; ss.net && r == 0 && i < s->plan.net.rules.n; i++)
+		r = sup_add_net(j->sup, idx, &s->plan.net.rules.r[i]);
 	/* The write rules, as the very inodes the broker's ruleset holds. */
 	for (i = 0; ss.mediate && r == 0 && i < s->plan.nrules; i++)
 		if (s->plan.rules[i].access == SL_LL_FS_WRITE_SET)

@@ -60,15 +60,30 @@ med_add_rule(struct med_rules *mr, int fd)
 
 /* Copies len bytes of the stage's memory; then the notification must
  * still be live, or what was read may belong to another task. */
+int
+med_mem_read(int mem, int listener, uint64_t id, uint64_t addr, void *buf,
+    size_t len)
+{
+	if (len > 0 && pread(mem, buf, len, (off_t)addr) != (ssize_t)len)
+		return -EFAULT;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+		return -EFAULT;
+	return 0;
+}
+
 static int
 mem_read(struct call *c, uint64_t addr, void *buf, size_t len)
 {
-	uint64_t id = c->n->id;
+	return med_mem_read(c->mem, c->listener, c->n->id, addr, buf, len);
+}
 
-	if (pread(c->mem, buf, len, (off_t)addr) != (ssize_t)len ||
-	    ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
-		return -EFAULT;
-	return 0;
+int
+med_mem_open(uint32_t tid, int flags)
+{
+	char p[64];
+
+	(void)snprintf(p, sizeof(p), "/proc/%u/mem", tid);
+	return open(p, flags | O_CLOEXEC);
 }
 
 /* A NUL-terminated string, read page by page (the end may be unmapped). */
@@ -178,6 +193,31 @@ beneath(const struct med_rules *mr, int t)
 	}
 	sl_close(d);
 	return -EACCES;
+}
+
+int
+med_open_beneath(const struct med_rules *mr, const struct seccomp_notif *n,
+    const char *path)
+{
+	cleanup_fd int base = -1;
+	struct call c;
+	int t, r;
+
+	memset(&c, 0, sizeof(c));
+	c.n = n;
+	c.dirfd = AT_FDCWD;
+	if (strlen(path) >= sizeof(c.path))
+		return -ENAMETOOLONG;
+	(void)strcpy(c.path, path);
+	if ((base = base_fd(&c)) < 0)
+		return -EACCES;
+	if ((t = openat(base, path, O_PATH | O_CLOEXEC)) < 0)
+		return -errno;
+	if ((r = beneath(mr, t)) < 0) {
+		sl_close(t);
+		return r;
+	}
+	return t;
 }
 
 /* Opens the object the call names, checked beneath a write rule. */
@@ -381,7 +421,6 @@ med_handle(const struct med_rules *mr, int listener,
 {
 	static const int nrs[] = MED_NOTIFY;
 	struct call c;
-	char p[64];
 	size_t i;
 
 	for (i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
@@ -400,9 +439,8 @@ med_handle(const struct med_rules *mr, int listener,
 	c.listener = listener;
 	c.n = n;
 	c.dirfd = AT_FDCWD;
-	(void)snprintf(p, sizeof(p), "/proc/%u/mem", n->pid);
 	/* Unreadable (non-dumpable stage, Yama): deny, never wave through. */
-	if ((c.mem = open(p, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((c.mem = med_mem_open(n->pid, O_RDONLY)) < 0) {
 		r->error = -EPERM;
 		return 1;
 	}

@@ -9,6 +9,7 @@
 
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define MED_MAX_RULES	256
@@ -39,5 +40,21 @@ int	med_add_rule(struct med_rules *mr, int fd);
  */
 int	med_handle(const struct med_rules *mr, int listener,
 	    const struct seccomp_notif *n, struct seccomp_notif_resp *r);
+
+/* The calling task's /proc/TID/mem, opened with flags; -1 with errno. */
+int	med_mem_open(uint32_t tid, int flags);
+/*
+ * Copies len bytes at addr of the task's memory (mem from med_mem_open),
+ * then checks that notification id is still live: 0, or -EFAULT.
+ */
+int	med_mem_read(int mem, int listener, uint64_t id, uint64_t addr,
+	    void *buf, size_t len);
+/*
+ * Opens (O_PATH, following symlinks as connect(2) does) what path names
+ * for the task of n, relative to its cwd, and checks that it lies beneath
+ * one of mr's write rules: the fd, or -errno (-EACCES outside).
+ */
+int	med_open_beneath(const struct med_rules *mr,
+	    const struct seccomp_notif *n, const char *path);
 
 #endif

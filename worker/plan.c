@@ -31,6 +31,7 @@ plan_free(struct plan *pl)
 	pol_strv_free(&pl->env);
 	free(pl->file);
 	sl_close(pl->cwd_fd);
+	netplan_free(&pl->net);
 	memset(pl, 0, sizeof(*pl));
 	pl->cwd_fd = -1;
 }
@@ -236,7 +237,8 @@ plan_build(const struct pol *p, char *const argv[], const char *extra_env,
 	r->err = 0;
 	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
 		return sl_err(e, EINVAL, "empty command");
-	if (plan_env(p, pl, e) < 0 || plan_rules(p, pl, e) < 0)
+	if (plan_env(p, pl, e) < 0 || plan_rules(p, pl, e) < 0 ||
+	    netplan_build(p, pol_needs_supervisor(p), &pl->net, e) < 0)
 		return -1;
 	if (extra_env != NULL && env_set(&pl->env, extra_env) < 0)
 		return sl_err(e, ENOMEM, "out of memory");

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "netplan.h"
 
 struct plan_rule {
 	int fd;			/* O_PATH, owned */
@@ -18,6 +19,7 @@ struct plan {
 	struct plan_rule *rules;
 	size_t nrules;
 	int cwd_fd;		/* O_PATH directory, owned */
+	struct netplan net;
 };
 
 /*

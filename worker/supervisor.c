@@ -32,6 +32,7 @@
 
 #include "compat/seccomp.h"
 #include "mediate.h"
+#include "netmed.h"
 #include "msg.h"
 #include "proto.h"
 #include "supervisor.h"
@@ -44,6 +45,7 @@ struct sstage {
 	bool active;
 	struct sup_stage cfg;
 	struct med_rules mr;
+	struct net_rules nr;
 	int listener;			/* -1: none or closed */
 	pid_t inflight[MAX_INFLIGHT];	/* tids inside an allowed fork */
 	int ninflight;
@@ -194,6 +196,7 @@ serve(struct sstage *st)
 {
 	struct seccomp_notif n;
 	struct seccomp_notif_resp r;
+	int h;
 
 	memset(&n, 0, sizeof(n));
 	if (ioctl(st->listener, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0) {
@@ -206,7 +209,11 @@ serve(struct sstage *st)
 	r.error = -EPERM;	/* the default answer */
 	if (n.data.nr >= 56 && n.data.nr <= 58 && st->cfg.max_procs != 0)
 		on_fork(st, &n, &r);
-	else if (st->cfg.mediate)
+	else if ((st->cfg.net & SUP_NET_ON) && (h = net_handle(&st->nr,
+	    &st->mr, st->listener, &n, &r)) != 0) {
+		if (h == 2)
+			return;		/* a thread answers */
+	} else if (st->cfg.mediate)
 		(void)med_handle(&st->mr, st->listener, &n, &r);
 	if (r.flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE)
 		r.error = 0;
@@ -255,6 +262,31 @@ on_rule(void)
 }
 
 static int
+on_net(void)
+{
+	struct pol_net_rule *r;
+	struct sup_net w;
+	int rc = -1;
+
+	memcpy(&w, rmsg.body, sizeof(w));
+	if (w.stage >= SL_MAX_STAGES || stages[w.stage].active ||
+	    w.nports > POL_NET_MAXPORTS || w.prefix > 128 ||
+	    rmsg.bodylen != sizeof(w) + 2 * w.nports ||
+	    (r = calloc(1, sizeof(*r))) == NULL)
+		return -1;
+	r->proto = w.proto;
+	r->family = w.family;
+	r->prefix = (uint8_t)w.prefix;
+	memcpy(r->addr, w.addr, sizeof(r->addr));
+	r->any_port = w.any_port != 0;
+	r->nports = w.nports;
+	memcpy(r->ports, rmsg.body + sizeof(w), 2 * (size_t)w.nports);
+	rc = net_add_rule(&stages[w.stage].nr, r);
+	free(r);
+	return rc;
+}
+
+static int
 on_ctl(void)
 {
 	struct sup_stage cfg;
@@ -278,6 +310,12 @@ on_ctl(void)
 		msg_free(&rmsg);
 		return r;
 	}
+	if (rmsg.hdr.type == SUP_NET && rmsg.nfds == 0 &&
+	    rmsg.bodylen >= sizeof(struct sup_net)) {
+		r = on_net();
+		msg_free(&rmsg);
+		return r;
+	}
 	if (rmsg.hdr.type != SUP_STAGE || rmsg.bodylen != sizeof(cfg)) {
 		msg_free(&rmsg);
 		return -1;
@@ -290,6 +328,8 @@ on_ctl(void)
 	st = &stages[cfg.stage];
 	st->active = true;
 	st->cfg = cfg;
+	st->nr.deny = (cfg.net & SUP_NET_DENY) != 0;
+	st->nr.unix_ok = (cfg.net & SUP_NET_UNIX) != 0;
 	st->listener = rmsg.nfds == 1 ? msg_take_fd(&rmsg, 0) : -1;
 	st->base = -1;
 	msg_free(&rmsg);
@@ -401,6 +441,26 @@ sup_add_rule(int sock, uint32_t stage, int fd)
 	struct sup_rule ru = { stage, 0 };
 
 	return msg_send(sock, SUP_RULE, 0, &ru, sizeof(ru), &fd, 1);
+}
+
+int
+sup_add_net(int sock, uint32_t stage, const struct pol_net_rule *r)
+{
+	static uint8_t buf[sizeof(struct sup_net) + 2 * POL_NET_MAXPORTS];
+	struct sup_net w;
+
+	memset(&w, 0, sizeof(w));
+	w.stage = stage;
+	w.proto = r->proto;
+	w.family = r->family;
+	w.prefix = r->prefix;
+	memcpy(w.addr, r->addr, sizeof(w.addr));
+	w.any_port = r->any_port;
+	w.nports = (uint32_t)r->nports;
+	memcpy(buf, &w, sizeof(w));
+	memcpy(buf + sizeof(w), r->ports, 2 * r->nports);
+	return msg_send(sock, SUP_NET, 0, buf, sizeof(w) + 2 * r->nports,
+	    NULL, 0);
 }
 
 int

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "net.h"
 #include "proto.h"
 
 enum sup_msg {
@@ -21,7 +22,9 @@ enum sup_msg {
 	SUP_RULE = 4,		/* planner -> supervisor, before SUP_STAGE:
 				 * a write rule's O_PATH fd (struct sup_rule) */
 	SUP_QUERY = 5,		/* planner -> supervisor, no body */
-	SUP_COUNTS = 6		/* answer: struct sup_counts */
+	SUP_COUNTS = 6,		/* answer: struct sup_counts */
+	SUP_NET = 8		/* planner -> supervisor, before SUP_STAGE:
+				 * a network rule (struct sup_net + u16 ports) */
 };
 
 /* Calls the supervisor refused (any error answer), per stage index. */
@@ -40,6 +43,23 @@ struct sup_stage {
 	uint32_t max_procs;	/* 0: none */
 	uint32_t mediate;	/* metadata calls beneath the SUP_RULEs */
 	uint64_t max_mem;	/* bytes, 0: none */
+	uint32_t net;		/* SUP_NET_* */
+	uint32_t zero;
+};
+
+#define SUP_NET_ON	(1U << 0)	/* connect and sends (netmed.h) */
+#define SUP_NET_DENY	(1U << 1)	/* the SUP_NET rules are exclusions */
+#define SUP_NET_UNIX	(1U << 2)	/* pathname UNIX beneath the SUP_RULEs */
+
+/* One resolved --net-allow or --net-deny rule. */
+struct sup_net {
+	uint32_t stage;
+	uint32_t proto;		/* POL_NET_* */
+	int32_t family;		/* 0, AF_INET, AF_INET6 */
+	uint32_t prefix;
+	uint8_t addr[16];
+	uint32_t any_port;
+	uint32_t nports;	/* u16 ports follow */
 };
 
 struct sup_memkill {
@@ -61,6 +81,8 @@ pid_t	sup_start(int *sock);
 int	sup_add_stage(int sock, const struct sup_stage *s, int listener);
 /* Sent by the planner before sup_add_stage: one write rule (fd borrowed). */
 int	sup_add_rule(int sock, uint32_t stage, int fd);
+/* Sent by the planner before sup_add_stage: one network rule. */
+int	sup_add_net(int sock, uint32_t stage, const struct pol_net_rule *r);
 /* Asks for the denial counts and waits (at most 2 s) for them. */
 int	sup_query(int sock, struct sup_counts *c);
 

@@ -1724,6 +1724,248 @@ static int op_connect_tcp(UNUSED int argc, char **argv)
 	return print_ok();
 }
 
+/* IP PORT to a sockaddr; the address family follows the literal. */
+static int ip_port(const char *ip, const char *port, struct sockaddr_storage *ss,
+		   socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	int p;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!parse_int(port, &p) || p < 0 || p > 65535)
+		return -1;
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)p);
+		*len = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*sin6);
+	} else
+		return -1;
+	return 0;
+}
+
+#define IP_PORT_OR_USAGE(a, b, ss, len) do {				\
+	if (ip_port(a, b, ss, len) < 0)					\
+		return usage_error("bad IP or port", a);		\
+} while (0)
+
+/* tcp-connect-block IP PORT: blocking connect, then sends "x". */
+static int op_tcp_connect_block(UNUSED int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	IP_PORT_OR_USAGE(argv[0], argv[1], &ss, &len);
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+		return print_err(errno);
+	return print_rc(send(fd, "x", 1, 0) == 1 ? 0 : -1);
+}
+
+/* udp-send IP PORT MODE: one datagram by sendto, sendmsg, or connect+send. */
+static int op_udp_send(UNUSED int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	struct iovec v = { (void *)"probe", 5 };
+	struct msghdr mh;
+	socklen_t len;
+	int fd;
+
+	IP_PORT_OR_USAGE(argv[0], argv[1], &ss, &len);
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	if (strcmp(argv[2], "sendto") == 0)
+		return print_rc(sendto(fd, "probe", 5, 0, (struct sockaddr *)&ss,
+		    len) == 5 ? 0 : -1);
+	if (strcmp(argv[2], "connect") == 0) {
+		if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+			return print_err(errno);
+		return print_rc(send(fd, "probe", 5, 0) == 5 ? 0 : -1);
+	}
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &ss;
+	mh.msg_namelen = len;
+	mh.msg_iov = &v;
+	mh.msg_iovlen = 1;
+	if (strcmp(argv[2], "sendmsg") == 0)
+		return print_rc(sendmsg(fd, &mh, 0) == 5 ? 0 : -1);
+	if (strcmp(argv[2], "sendmmsg") == 0) {
+		struct mmsghdr mm[2];
+		int n;
+
+		memset(mm, 0, sizeof(mm));
+		mm[0].msg_hdr = mh;
+		mm[1].msg_hdr = mh;
+		if ((n = sendmmsg(fd, mm, 2, 0)) < 0)
+			return print_err(errno);
+		return print_okf("%d %u %u", n, mm[0].msg_len, mm[1].msg_len);
+	}
+	return usage_error("bad mode", argv[2]);
+}
+
+/* tfo IP PORT MODE: reach a TCP port without connect(2): sendto or
+ * sendmsg with MSG_FASTOPEN, or TCP_FASTOPEN_CONNECT (setsockopt). */
+static int op_tfo(UNUSED int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	struct iovec v = { (void *)"x", 1 };
+	struct msghdr mh;
+	socklen_t len;
+	int fd, one = 1;
+
+	IP_PORT_OR_USAGE(argv[0], argv[1], &ss, &len);
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	if (strcmp(argv[2], "sendto") == 0)
+		return print_rc(sendto(fd, "x", 1, MSG_FASTOPEN,
+		    (struct sockaddr *)&ss, len) < 0 ? -1 : 0);
+	if (strcmp(argv[2], "sendmsg") == 0) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &ss;
+		mh.msg_namelen = len;
+		mh.msg_iov = &v;
+		mh.msg_iovlen = 1;
+		return print_rc(sendmsg(fd, &mh, MSG_FASTOPEN) < 0 ? -1 : 0);
+	}
+	if (strcmp(argv[2], "sockopt") == 0)
+		return print_rc(setsockopt(fd, IPPROTO_TCP, 30 /* TCP_FASTOPEN_CONNECT */,
+		    &one, sizeof(one)));
+	return usage_error("bad mode", argv[2]);
+}
+
+/* tcp-bind IP PORT: binds a TCP socket; prints the port bound. */
+static int op_tcp_bind(UNUSED int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fd;
+
+	IP_PORT_OR_USAGE(argv[0], argv[1], &ss, &len);
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		return print_err(errno);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return print_err(errno);
+	return print_okf("%u", ntohs(sin6->sin6_port));	/* same offset in v4 */
+}
+
+/* unix-abstract NAME: stream connect to the abstract socket NAME. */
+static int op_unix_abstract(UNUSED int argc, char **argv)
+{
+	struct sockaddr_un sun;
+	size_t n = strlen(argv[0]);
+	int fd;
+
+	if (n + 1 >= sizeof(sun.sun_path))
+		return usage_error("name too long", argv[0]);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path + 1, argv[0], n);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	return print_rc(connect(fd, (struct sockaddr *)&sun,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)));
+}
+
+/* unix-sendmsg PATH: one datagram to a pathname socket, by sendmsg. */
+static int op_unix_sendmsg(UNUSED int argc, char **argv)
+{
+	struct sockaddr_un sun;
+	struct iovec v = { (void *)"probe", 5 };
+	struct msghdr mh;
+	int fd;
+
+	if (unix_addr(argv[0], &sun) < 0)
+		return usage_error("path too long", argv[0]);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &sun;
+	mh.msg_namelen = sizeof(sun);
+	mh.msg_iov = &v;
+	mh.msg_iovlen = 1;
+	return print_rc(sendmsg(fd, &mh, 0) == 5 ? 0 : -1);
+}
+
+/* ping IP: one ICMP echo request on a ping socket. */
+static int op_ping(UNUSED int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	unsigned char pkt[8] = { 8, 0, 0, 0, 0, 1, 0, 1 };	/* echo */
+	socklen_t len;
+	int fd;
+
+	IP_PORT_OR_USAGE(argv[0], "0", &ss, &len);
+	if (ss.ss_family == AF_INET6)
+		pkt[0] = 128;
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC,
+	    ss.ss_family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (fd < 0)
+		return print_err(errno);
+	return print_rc(sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss,
+	    len) < 0 ? -1 : 0);
+}
+
+struct portflip {
+	struct sockaddr_in *sin;
+	uint16_t a, b;
+	volatile int stop;
+};
+
+static void *port_flipper(void *arg)
+{
+	struct portflip *f = arg;
+
+	while (!f->stop) {
+		f->sin->sin_port = f->a;
+		f->sin->sin_port = f->b;
+	}
+	return NULL;
+}
+
+/* connect-race IP GOOD BAD N: a thread flips the port of the one sockaddr
+ * between GOOD and BAD while N connects use it; prints how many connected
+ * (or were in progress). */
+static int op_connect_race(UNUSED int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	struct portflip f;
+	pthread_t t;
+	socklen_t len;
+	int good, bad, n, i, fd, ok = 0;
+
+	IP_PORT_OR_USAGE(argv[0], argv[1], &ss, &len);
+	if (ss.ss_family != AF_INET || !parse_int(argv[1], &good) ||
+	    !parse_int(argv[2], &bad) || !parse_int(argv[3], &n))
+		return usage_error("bad arguments", argv[0]);
+	f.sin = (struct sockaddr_in *)&ss;
+	f.a = htons((uint16_t)good);
+	f.b = htons((uint16_t)bad);
+	f.stop = 0;
+	if (pthread_create(&t, NULL, port_flipper, &f) != 0)
+		return print_err(EAGAIN);
+	for (i = 0; i < n; i++) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			break;
+		if (connect(fd, (struct sockaddr *)&ss, len) == 0 ||
+		    errno == EINPROGRESS)
+			ok++;
+		close(fd);
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	return print_okf("%d", ok);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Signal / timing ops                                                       */
 /* ------------------------------------------------------------------------ */
@@ -2098,6 +2340,14 @@ static const struct op ops[] = {
 	{ "connect-tcp", op_connect_tcp, 2, "IP PORT" },
 	{ "connect-unix", op_connect_unix, 1, "PATH" },
 	{ "sendto-unix", op_sendto_unix, 1, "PATH" },
+	{ "tcp-connect-block", op_tcp_connect_block, 2, "IP PORT" },
+	{ "udp-send", op_udp_send, 3, "IP PORT sendto|sendmsg|sendmmsg|connect" },
+	{ "tfo", op_tfo, 3, "IP PORT sendto|sendmsg|sockopt" },
+	{ "tcp-bind", op_tcp_bind, 2, "IP PORT" },
+	{ "unix-abstract", op_unix_abstract, 1, "NAME" },
+	{ "unix-sendmsg", op_unix_sendmsg, 1, "PATH" },
+	{ "ping", op_ping, 1, "IP" },
+	{ "connect-race", op_connect_race, 4, "IP GOOD BAD N" },
 	{ "kill", op_kill, 2, "PID SIG" },
 	{ "signal-parent", op_signal_parent, 1, "SIG" },
 	{ "sleep", op_sleep, 1, "SECS" },
