@@ -36,6 +36,7 @@ struct stage {
 	int listener;			/* from the stage, for EXEC_ANS */
 	uint32_t netflags;		/* SL_NET_*, from NET */
 	int net_given;
+	int bind_ok;			/* BIND_ANY or a bind port rule */
 };
 
 /* The planner's socket and the stage table (dispatch.c). */

@@ -146,6 +146,14 @@ get_stage(uint32_t idx, enum stage_state want)
 	return &brk_stages[idx];
 }
 
+/* The first Landlock failure while a stage is built; EXEC reports it. */
+static void
+ll_failed(struct stage *st)
+{
+	st->err = errno;
+	st->err_step = SL_STEP_LANDLOCK;
+}
+
 /* Who: the planner, first message.  Carries nothing that widens rights. */
 static void
 h_hello(struct msg *m)
@@ -181,10 +189,8 @@ h_begin(struct msg *m)
 	st = get_stage(req.stage, STAGE_FREE);
 	stage_init(st);
 	st->state = STAGE_BUILD;
-	if (brk_ll_abi > 0 && (st->ruleset_fd = ll_ruleset_new(0)) < 0) {
-		st->err = errno;
-		st->err_step = SL_STEP_LANDLOCK;
-	}
+	if (brk_ll_abi > 0 && (st->ruleset_fd = ll_ruleset_new(0)) < 0)
+		ll_failed(st);
 }
 
 /*
@@ -212,10 +218,8 @@ h_path(struct msg *m)
 	if (++st->nrules > SL_MAX_RULES)
 		brk_violation("more than %u PATH rules", SL_MAX_RULES);
 	if (st->err == 0 && st->ruleset_fd >= 0 &&
-	    ll_add_path(st->ruleset_fd, m->fds[0], req.access) < 0) {
-		st->err = errno;
-		st->err_step = SL_STEP_LANDLOCK;
-	}
+	    ll_add_path(st->ruleset_fd, m->fds[0], req.access) < 0)
+		ll_failed(st);
 	msg_free(m);
 }
 
@@ -431,22 +435,20 @@ h_net(struct msg *m)
 		brk_violation("NET given twice, after PATH, or malformed");
 	st->net_given = 1;
 	st->netflags = req.flags;
+	st->bind_ok = (req.flags & SL_NET_BIND_ANY) != 0;
 	if (st->ruleset_fd >= 0) {
 		sl_closep(&st->ruleset_fd);
-		if ((st->ruleset_fd = ll_ruleset_new(req.flags)) < 0) {
-			st->err = errno;
-			st->err_step = SL_STEP_LANDLOCK;
-		}
+		if ((st->ruleset_fd = ll_ruleset_new(req.flags)) < 0)
+			ll_failed(st);
 	}
 	for (i = 0; i < req.nports; i++) {
 		memcpy(&r, m->body + sizeof(req) + 4UL * i, sizeof(r));
 		if ((r >> 16) == 0 || (r >> 16) > 3)
 			brk_violation("bad NET port rule %#x", r);
+		st->bind_ok |= (r & SL_NET_PORT_BIND) != 0;
 		if (st->err == 0 && st->ruleset_fd >= 0 &&
-		    ll_add_port(st->ruleset_fd, r, req.flags) < 0) {
-			st->err = errno;
-			st->err_step = SL_STEP_LANDLOCK;
-		}
+		    ll_add_port(st->ruleset_fd, r, req.flags) < 0)
+			ll_failed(st);
 	}
 }
 

@@ -61,8 +61,8 @@ ll_add_port(int ruleset_fd, uint32_t rule, uint32_t netflags)
 	struct sl_net_port_attr np;
 
 	np.allowed_access = net_handled(netflags) &
-	    ((rule & SL_NET_PORT_BIND ? SL_LL_NET_BIND_TCP : 0U) |
-	    (rule & SL_NET_PORT_CONNECT ? SL_LL_NET_CONNECT_TCP : 0U));
+	    (((rule & SL_NET_PORT_BIND) ? SL_LL_NET_BIND_TCP : 0U) |
+	    ((rule & SL_NET_PORT_CONNECT) ? SL_LL_NET_CONNECT_TCP : 0U));
 	np.port = rule & 0xffffU;
 	if (brk_ll_abi < 4 || np.allowed_access == 0)
 		return 0;

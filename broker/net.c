@@ -7,7 +7,7 @@
  * MSG_FASTOPEN and TCP_FASTOPEN_CONNECT, which reach a TCP port without
  * connect(2), are EOPNOTSUPP.  A connect or addressed sendto that the
  * supervisor does not mediate is EACCES, unless TCP is allowed (Landlock
- * decides).  Arguments are int in the kernel: only low halves are read,
+ * decides); so is an unmediated listen without a bind rule.  Arguments are int in the kernel: only low halves are read,
  * except the sendto address pointer.  The notify filter is built here too.
  */
 #include <errno.h>
@@ -32,21 +32,18 @@ struct prog {
 	unsigned n;
 };
 
-/* Who may create which socket: {NET flag or 0, domain, type, protocol}. */
-static const uint32_t rows[][4] = {
-	{ 0, AF_UNIX, SOCK_STREAM, ANY },
-	{ 0, AF_UNIX, SOCK_SEQPACKET, ANY },
-	{ SL_NET_UNIX_DGRAM, AF_UNIX, SOCK_DGRAM, ANY },
-	{ SL_NET_TCP, AF_INET, SOCK_STREAM, 0 },
-	{ SL_NET_TCP, AF_INET, SOCK_STREAM, IPPROTO_TCP },
-	{ SL_NET_TCP, AF_INET6, SOCK_STREAM, 0 },
-	{ SL_NET_TCP, AF_INET6, SOCK_STREAM, IPPROTO_TCP },
-	{ SL_NET_UDP, AF_INET, SOCK_DGRAM, 0 },
-	{ SL_NET_UDP, AF_INET, SOCK_DGRAM, IPPROTO_UDP },
-	{ SL_NET_UDP, AF_INET6, SOCK_DGRAM, 0 },
-	{ SL_NET_UDP, AF_INET6, SOCK_DGRAM, IPPROTO_UDP },
-	{ SL_NET_ICMP, AF_INET, SOCK_DGRAM, IPPROTO_ICMP },
-	{ SL_NET_ICMP, AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6 },
+/* Who may create which socket: {NET flag or 0, domain, type, protocol,
+ * or this one}. */
+static const uint32_t rows[][5] = {
+	{ 0, AF_UNIX, SOCK_STREAM, ANY, ANY },
+	{ 0, AF_UNIX, SOCK_SEQPACKET, ANY, ANY },
+	{ SL_NET_UNIX_DGRAM, AF_UNIX, SOCK_DGRAM, ANY, ANY },
+	{ SL_NET_TCP, AF_INET, SOCK_STREAM, 0, IPPROTO_TCP },
+	{ SL_NET_TCP, AF_INET6, SOCK_STREAM, 0, IPPROTO_TCP },
+	{ SL_NET_UDP, AF_INET, SOCK_DGRAM, 0, IPPROTO_UDP },
+	{ SL_NET_UDP, AF_INET6, SOCK_DGRAM, 0, IPPROTO_UDP },
+	{ SL_NET_ICMP, AF_INET, SOCK_DGRAM, IPPROTO_ICMP, IPPROTO_ICMP },
+	{ SL_NET_ICMP, AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6, IPPROTO_ICMPV6 },
 };
 
 static void
@@ -63,12 +60,16 @@ ins(struct prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 #define RET(p, k)	ins(p, BPF_RET | BPF_K, k, 0, 0)
 #define DENY(e)		(SECCOMP_RET_ERRNO | (e))
 
-/* Points every JEQ's false branch from 'from' on at the next instruction. */
+/*
+ * Points the false branch of every JEQ from 'from' on at the next
+ * instruction, but for a JEQ whose true branch jumps (one of two values).
+ */
 static void
 join(struct prog *p, unsigned from)
 {
 	for (; from < p->n && from < MAX_INSNS; from++)
-		if (p->f[from].code == (BPF_JMP | BPF_JEQ | BPF_K))
+		if (p->f[from].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+		    p->f[from].jt == 0)
 			p->f[from].jf = (uint8_t)(p->n - from - 1);
 }
 
@@ -92,7 +93,8 @@ sockets(struct prog *p, uint32_t flags, int unix_ok, int pair)
 		JEQ(p, rows[i][2]);
 		if (rows[i][3] != ANY) {
 			LD(p, ARG(2));
-			JEQ(p, rows[i][3]);
+			ins(p, BPF_JMP | BPF_JEQ | BPF_K, rows[i][3], 1, 0);
+			JEQ(p, rows[i][4]);
 		}
 		RET(p, SECCOMP_RET_ALLOW);
 		join(p, row);
@@ -155,6 +157,14 @@ net_load(const struct stage *st)
 	if (!med && !tcp) {
 		LD(&p, NR);
 		JNE(&p, SYS_connect, 1);
+		RET(&p, DENY(EACCES));
+	}
+	/* listen(2) on an unbound TCP socket binds an ephemeral port that
+	 * Landlock never sees; unmediated, only UNIX-less TCP stages get
+	 * here: no bind rule, no listen. */
+	if (!med && tcp && !st->bind_ok) {
+		LD(&p, NR);
+		JNE(&p, SYS_listen, 1);
 		RET(&p, DENY(EACCES));
 	}
 	if (!sc_notified(st, SYS_sendto)) {	/* sendto with an address */

@@ -200,9 +200,11 @@ send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
 		nrs[n++] = procs[i];
 	for (i = 0; mediates(p) && i < SL_NITEMS(meta); i++)
 		nrs[n++] = meta[i];
-	/* connect first, then the three sends */
-	for (i = 0; np->connect && i < (np->sends ? SL_NITEMS(net) : 1); i++)
-		nrs[n++] = net[i];
+	/* connect, listen with TCP, the three sends with datagrams */
+	for (i = 0; np->connect && i < SL_NITEMS(net); i++)
+		if ((net[i] != 50 || (np->flags & SL_NET_TCP)) &&
+		    (i < 2 || np->sends))
+			nrs[n++] = net[i];
 	if (n > 0 && brk_stage_notify(&j->b, idx, (uint32_t)j->sup_pid, nrs,
 	    n) < 0)
 		return -1;
@@ -261,7 +263,8 @@ supervise(struct jrun *j, uint32_t idx, const struct jstage *s, int *lfd)
 	ss.mediate = mediates(s->pol);
 	if (s->plan.net.connect)
 		ss.net = SUP_NET_ON | (s->plan.net.rules.deny ? SUP_NET_DENY :
-		    0) | (s->plan.net.rules.unix_ok ? SUP_NET_UNIX : 0);
+		    0) | (s->plan.net.rules.unix_ok ? SUP_NET_UNIX : 0) |
+		    (s->plan.net.rules.ephemeral_ok ? SUP_NET_EPHEMERAL : 0);
 	for (i = 0; ss.net && r == 0 && i < s->plan.net.rules.n; i++)
 		r = sup_add_net(j->sup, idx, &s->plan.net.rules.r[i]);
 	/* The write rules, as the very inodes the broker's ruleset holds. */

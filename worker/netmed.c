@@ -66,6 +66,7 @@ struct job {
 	uint64_t id;
 	int listener;
 	int mem;			/* /proc/TID/mem */
+	uint64_t sockarg;		/* the stage's fd number */
 	int sock;			/* our duplicate of the stage's socket */
 	int domain, type, proto;
 	bool nonblock;
@@ -571,6 +572,29 @@ spawn(struct job *j)
 	return 0;
 }
 
+/*
+ * listen(2): on an unbound TCP socket it binds an ephemeral port, which
+ * Landlock never checks: refused unless ephemeral binds are allowed.  The
+ * listen is made on the duplicate that was checked.  No memory is read.
+ */
+static int
+do_listen(const struct net_rules *nr, struct job *j, uint64_t backlog)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int e;
+
+	if ((e = get_sock(j, j->sockarg)) < 0)
+		return e;
+	if ((j->domain == AF_INET || j->domain == AF_INET6) && !nr->ephemeral_ok) {
+		if (getsockname(j->sock, (struct sockaddr *)&ss, &len) < 0)
+			return -EACCES;
+		if (((struct sockaddr_in *)(void *)&ss)->sin_port == 0)
+			return -EACCES;		/* same offset in sockaddr_in6 */
+	}
+	return listen(j->sock, (int)backlog) < 0 ? -errno : 0;
+}
+
 int
 net_handle(const struct net_rules *nr, const struct med_rules *mr,
     int listener, const struct seccomp_notif *n,
@@ -594,13 +618,19 @@ net_handle(const struct net_rules *nr, const struct med_rules *mr,
 	j->nr = n->data.nr;
 	j->tid = n->pid;
 	j->id = n->id;
-	j->sock = -1;
+	j->sock = j->mem = j->listener = -1;
+	j->sockarg = n->data.args[0];
+	if (j->nr == 50) {
+		r->error = do_listen(nr, j, n->data.args[1]);
+		job_free(j);
+		return 1;
+	}
 	/* Unreadable (non-dumpable stage): denied, never waved through. */
 	j->mem = med_mem_open(n->pid, j->nr == 307 ? O_RDWR : O_RDONLY);
 	j->listener = fcntl(listener, F_DUPFD_CLOEXEC, 0);
 	if (j->mem < 0 || j->listener < 0)
 		e = -EPERM;
-	else if ((e = get_sock(j, n->data.args[0])) == 0)
+	else if ((e = get_sock(j, j->sockarg)) == 0)
 		e = prepare(j, (const uint64_t *)n->data.args, nr, mr);
 	if (e < 0 || j->nm == 0) {
 		r->error = e;

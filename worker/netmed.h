@@ -17,14 +17,16 @@
 #include "mediate.h"
 #include "net.h"
 
-/* The syscalls the supervisor mediates for the network. */
-#define NET_NOTIFY	{ 42 /* connect */, 44 /* sendto */, \
+/* The syscalls the supervisor mediates for the network: connect (and
+ * listen, with TCP), then the sends (with datagram sockets). */
+#define NET_NOTIFY	{ 42 /* connect */, 50 /* listen */, 44 /* sendto */, \
 	46 /* sendmsg */, 307 /* sendmmsg */ }
 
 /* A stage's network rules, resolved (no hostnames). */
 struct net_rules {
 	bool deny;			/* --net-deny: the rules are exclusions */
 	bool unix_ok;			/* pathname UNIX beneath write rules */
+	bool ephemeral_ok;		/* listen may bind an ephemeral port */
 	struct pol_net_rule *r;
 	size_t n;
 };

@@ -158,6 +158,8 @@ plan_bind(const struct pol *p, struct netplan *np, struct sandlock_error *e)
 			break;
 		}
 		np->flags |= SL_NET_TCP | (any ? SL_NET_BIND_ANY : 0);
+		if (any || (n > 0 && ports[0] == 0))	/* sorted */
+			np->rules.ephemeral_ok = true;
 		for (k = 0; rc == 0 && !any && k < n; k++)
 			rc = add_port(np, ports[k] | SL_NET_PORT_BIND, e);
 	}

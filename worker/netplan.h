@@ -17,7 +17,7 @@ struct netplan {
 	uint32_t *ports;	/* port | SL_NET_PORT_* */
 	uint32_t nports;
 	struct net_rules rules;	/* resolved, for the supervisor */
-	bool connect;		/* connect goes to the supervisor */
+	bool connect;		/* connect (and listen) go to the supervisor */
 	bool sends;		/* and so do sendto, sendmsg, sendmmsg */
 };
 

@@ -330,6 +330,7 @@ on_ctl(void)
 	st->cfg = cfg;
 	st->nr.deny = (cfg.net & SUP_NET_DENY) != 0;
 	st->nr.unix_ok = (cfg.net & SUP_NET_UNIX) != 0;
+	st->nr.ephemeral_ok = (cfg.net & SUP_NET_EPHEMERAL) != 0;
 	st->listener = rmsg.nfds == 1 ? msg_take_fd(&rmsg, 0) : -1;
 	st->base = -1;
 	msg_free(&rmsg);

@@ -50,6 +50,7 @@ struct sup_stage {
 #define SUP_NET_ON	(1U << 0)	/* connect and sends (netmed.h) */
 #define SUP_NET_DENY	(1U << 1)	/* the SUP_NET rules are exclusions */
 #define SUP_NET_UNIX	(1U << 2)	/* pathname UNIX beneath the SUP_RULEs */
+#define SUP_NET_EPHEMERAL (1U << 3)	/* listen may bind an ephemeral port */
 
 /* One resolved --net-allow or --net-deny rule. */
 struct sup_net {

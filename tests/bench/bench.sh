@@ -75,6 +75,21 @@ row "mediated chmod, median (p99) µs, without SYNC_WAKE_UP" \
     "$(ratio "$2" "$bare_med")× time"
 rm -rf "$dir"
 
+# mediated connect: blocking TCP connects to a listener of its own on
+# 127.0.0.1, under an address rule (every connect goes to the supervisor,
+# which connects in a thread) and under a port-only tcp:// rule (Landlock)
+set -- $("$p" connect-bench 2000)
+bare_med=$2; bare_p99=$3
+set -- $("$sl" run $sys -r "$build" --net-allow 127.0.0.1 --net-allow-bind 0 -- \
+    "$p" connect-bench 2000)
+us() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }'; }
+row "TCP connect, address rule (mediated), median (p99) µs" \
+    "$(us "$bare_med" "$bare_p99")" "$(us "$2" "$3")" "$(ratio "$2" "$bare_med")× time"
+set -- $("$sl" run $sys -r "$build" --net-allow 'tcp://:*' --net-allow-bind 0 -- \
+    "$p" connect-bench 2000)
+row "TCP connect, port-only rule (Landlock), median (p99) µs" \
+    "$(us "$bare_med" "$bare_p99")" "$(us "$2" "$3")" "$(ratio "$2" "$bare_med")× time"
+
 # syscall-heavy: 2000 fork+exec in a shell loop, under -P (every fork is a
 # mediated call), 3 interleaved runs
 loop='i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done'

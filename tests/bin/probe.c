@@ -1493,6 +1493,45 @@ static int op_chmod_bench(UNUSED int argc, char **argv)
 	return 0;
 }
 
+/* connect-bench N: N blocking connects to its own listener on 127.0.0.1
+ * (needs bind of an ephemeral port); "ok MEDIAN P99" of connect, in ns. */
+static int op_connect_bench(UNUSED int argc, char **argv)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct timespec a, b;
+	int n, i, l, c, s;
+	long *t;
+
+	if (!parse_int(argv[0], &n) || n <= 0 ||
+	    (t = calloc((size_t)n, sizeof(long))) == NULL)
+		return usage_error("bad count", argv[0]);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(l, (struct sockaddr *)&sin, len) < 0 || listen(l, 64) < 0 ||
+	    getsockname(l, (struct sockaddr *)&sin, &len) < 0)
+		return print_err(errno);
+	for (i = 0; i < n; i++) {
+		if ((c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+			return print_err(errno);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (connect(c, (struct sockaddr *)&sin, len) < 0)
+			return print_err(errno);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if ((s = accept(l, NULL, NULL)) < 0)
+			return print_err(errno);
+		close(s);
+		close(c);
+		t[i] = (b.tv_sec - a.tv_sec) * 1000000000L +
+		    (b.tv_nsec - a.tv_nsec);
+	}
+	qsort(t, (size_t)n, sizeof(long), cmp_long);
+	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
+	return 0;
+}
+
 /* nodump-chmod PATH MODE: PR_SET_DUMPABLE 0, then chmod. */
 static int op_nodump_chmod(UNUSED int argc, char **argv)
 {
@@ -1839,7 +1878,7 @@ static int op_tfo(UNUSED int argc, char **argv)
 	return usage_error("bad mode", argv[2]);
 }
 
-/* tcp-bind IP PORT: binds a TCP socket; prints the port bound. */
+/* tcp-bind IP PORT: binds a TCP socket and listens; prints the port. */
 static int op_tcp_bind(UNUSED int argc, char **argv)
 {
 	struct sockaddr_storage ss;
@@ -1852,9 +1891,26 @@ static int op_tcp_bind(UNUSED int argc, char **argv)
 		return print_err(errno);
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
 		return print_err(errno);
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
+	    listen(fd, 1) < 0)
 		return print_err(errno);
 	return print_okf("%u", ntohs(sin6->sin6_port));	/* same offset in v4 */
+}
+
+/* tcp-listen: listen(2) on an unbound TCP socket (an ephemeral port). */
+static int op_tcp_listen(UNUSED int argc, UNUSED char **argv)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return print_err(errno);
+	if (listen(fd, 1) < 0)
+		return print_err(errno);
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
+		return print_err(errno);
+	return print_okf("%u", ntohs(sin.sin_port));
 }
 
 /* unix-abstract NAME: stream connect to the abstract socket NAME. */
@@ -2332,6 +2388,7 @@ static const struct op ops[] = {
 	{ "chmod-race", op_chmod_race, 4, "ALLOWED DENIED N MODE" },
 	{ "nodump-chmod", op_nodump_chmod, 2, "PATH MODE" },
 	{ "chmod-bench", op_chmod_bench, 2, "PATH N" },
+	{ "connect-bench", op_connect_bench, 1, "N" },
 	{ "alloc", op_alloc, 1, "MB" },
 	{ "tiocsti", op_tiocsti, 0, "[hi]" },
 	{ "tioclinux", op_tioclinux, 0, "[hi]" },
@@ -2344,6 +2401,7 @@ static const struct op ops[] = {
 	{ "udp-send", op_udp_send, 3, "IP PORT sendto|sendmsg|sendmmsg|connect" },
 	{ "tfo", op_tfo, 3, "IP PORT sendto|sendmsg|sockopt" },
 	{ "tcp-bind", op_tcp_bind, 2, "IP PORT" },
+	{ "tcp-listen", op_tcp_listen, 0, "" },
 	{ "unix-abstract", op_unix_abstract, 1, "NAME" },
 	{ "unix-sendmsg", op_unix_sendmsg, 1, "PATH" },
 	{ "ping", op_ping, 1, "IP" },

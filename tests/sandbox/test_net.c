@@ -341,6 +341,22 @@ ParameterizedTest(size_t *i, net, socket_pinned_under_allow_all)
 	th_run_free(&r);
 }
 
+/* The protocol may be given as 0 or by number; any other is refused. */
+Test(net, socket_protocol_numbers)
+{
+	static const char *const all[] = { "--net-allow", "*", NULL };
+	struct th_run r;
+
+	sbx_probe(&r, all, "socket", "inet", "stream", "6", (const char *)NULL);
+	cr_assert(eq(int, r.code, 0), "tcp: %s", r.out);
+	th_run_free(&r);
+	sbx_probe(&r, all, "socket", "inet6", "dgram", "17", (const char *)NULL);
+	cr_assert(eq(int, r.code, 0), "udp: %s", r.out);
+	th_run_free(&r);
+	expect(all, "err EACCES\n", "socket", "inet", "dgram", "6");
+	expect(all, "err EACCES\n", "socket", "inet", "stream", "17");
+}
+
 /* ---- bind ---- */
 
 Test(net, bind_listed_port)
@@ -380,6 +396,48 @@ Test(net, bind_range_and_star)
 	    "tcp-bind", "127.0.0.1", "18432", NULL);
 	expect(flag("--net-allow-bind", "*", 0), "ok 18434\n", "tcp-bind",
 	    "127.0.0.1", "18434", NULL);
+}
+
+/*
+ * listen(2) on an unbound TCP socket binds an ephemeral port Landlock never
+ * checks: refused without a bind rule for 0 (or *), mediated or not.
+ */
+Test(net, listen_unbound_refused_without_bind_rule)
+{
+	static const char *const v[] = { "--net-allow", "tcp://:80", NULL };
+
+	expect(v, "err EACCES\n", "tcp-listen", NULL, NULL, NULL);
+}
+
+Test(net, listen_unbound_refused_when_mediated)
+{
+	static const char *const v[] = { "-w", "/tmp", "--net-allow",
+	    "tcp://:80", "--net-allow-bind", "8080", NULL };
+
+	expect(v, "err EACCES\n", "tcp-listen", NULL, NULL, NULL);
+}
+
+Test(net, listen_unbound_with_ephemeral_bind_rule)
+{
+	static const char *const v[] = { "-w", "/tmp", "--net-allow",
+	    "tcp://:80", "--net-allow-bind", "0", NULL };
+	struct th_run r;
+
+	sbx_probe(&r, v, "tcp-listen", (const char *)NULL);
+	cr_assert(eq(int, r.code, 0), "%s %s", r.out, r.err);
+	th_run_free(&r);
+}
+
+/* A listen (mediated) on a port bound under a bind rule is fine. */
+Test(net, listen_on_bound_port)
+{
+	static const char *const v[] = { "-w", "/tmp", "--net-allow-bind",
+	    "18435", NULL };
+	struct th_run r;
+
+	sbx_probe(&r, v, "tcp-bind", "127.0.0.1", "18435", (const char *)NULL);
+	SBX_EXPECT(&r, 0, "ok 18435\n");
+	th_run_free(&r);
 }
 
 /* ---- UDP ---- */
