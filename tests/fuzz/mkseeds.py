@@ -12,7 +12,7 @@ import os
 import struct
 import sys
 
-HELLO, BEGIN, PATH, FD, STRS, EXEC, KILL, LIMITS, NOTIFY = 2, 4, 6, 8, 10, 12, 14, 16, 18
+HELLO, BEGIN, PATH, FD, STRS, EXEC, KILL, LIMITS, NOTIFY, NET = 2, 4, 6, 8, 10, 12, 14, 16, 18, 20
 FILE, ARGV, ENV = 1, 2, 3
 K_NULL, K_OPATH, K_DIR, K_PIPE = 0, 1, 2, 3
 LL_EXEC, LL_READ_FILE, LL_READ_DIR = 1 << 0, 1 << 2, 1 << 3
@@ -64,6 +64,11 @@ def limits(stage=0, nofile=64, fsize=1 << 20, cpu=5, data=1 << 28, zero=0):
 def notify(stage=0, nrs=(57,), ptracer=1, n=None):
     return msg(NOTIFY, struct.pack("<4I", stage, ptracer, len(nrs) if n is None else n, 0)
                + b"".join(struct.pack("<I", x) for x in nrs))
+
+
+def net(stage=0, flags=1, ports=(443 | 1 << 17,), n=None, zero=0):
+    return msg(NET, struct.pack("<4I", stage, flags, len(ports) if n is None else n, zero)
+               + b"".join(struct.pack("<I", x) for x in ports))
 
 
 def exec_(stage=0, flags=0, deny=(), kind=K_DIR, ndeny=None):
@@ -146,6 +151,20 @@ SEEDS = {
     "bad-exec-deny-count": hello() + spec() + exec_(deny=(41,), ndeny=2),
     "bad-exec-deny-nr": hello() + spec() + exec_(deny=(1000,)),
     "bad-exec-cwd-file": hello() + spec() + exec_(kind=K_NULL),
+    "valid-net": hello() + begin() + net(flags=1 | 32, ports=(443 | 1 << 17, 8080 | 3 << 16)),
+    "valid-exec-net": hello() + begin() + net() + path() + strs(0, FILE, [b"/bin/true"])
+    + strs(0, ARGV, [b"true"]) + fd(0, 0) + fd(0, 1) + fd(0, 2) + exec_(),
+    "valid-exec-net-udp": hello() + begin() + net(flags=2 | 8, ports=()) + path()
+    + strs(0, FILE, [b"/bin/true"]) + strs(0, ARGV, [b"true"]) + fd(0, 0) + fd(0, 1)
+    + fd(0, 2) + notify(nrs=(42, 44, 46, 307)) + exec_(),
+    "bad-net-after-path": hello() + begin() + path() + net(),
+    "bad-net-twice": hello() + begin() + net() + net(),
+    "bad-net-flags": hello() + begin() + net(flags=64),
+    "bad-net-port-kind": hello() + begin() + net(ports=(80,)),
+    "bad-net-count": hello() + begin() + net(n=3),
+    "bad-net-udp-unnotified": hello() + begin() + net(flags=2, ports=()) + path()
+    + strs(0, FILE, [b"/bin/true"]) + strs(0, ARGV, [b"true"]) + fd(0, 0) + fd(0, 1)
+    + fd(0, 2) + exec_(),
     "bad-kill-signo": hello() + kill(0, 65),
     "bad-kill-building": hello() + begin() + kill(0, 9),
 }
