@@ -108,6 +108,7 @@ brk_start(struct brk *b, const char **path_out)
 
 	*path_out = path;
 	b->sock = -1;
+	b->wstatus = -1;
 	if (access(path, X_OK) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -152,10 +153,15 @@ brk_start(struct brk *b, const char **path_out)
 void
 brk_stop(struct brk *b)
 {
+	pid_t r;
+	int ws = 0;
+
 	sl_closep(&b->sock);
-	if (b->pid > 0)
-		while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
+	if (b->pid > 0) {
+		while ((r = waitpid(b->pid, &ws, 0)) < 0 && errno == EINTR)
 			;
+		b->wstatus = r == b->pid ? ws : -1;
+	}
 	b->pid = 0;
 }
 

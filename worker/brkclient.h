@@ -14,6 +14,7 @@
 struct brk {
 	int sock;		/* -1 when closed */
 	pid_t pid;
+	int wstatus;		/* its wait status once reaped, else -1 */
 	uint32_t seq;
 	int ll_abi;
 	/* EXITs that arrived while an answer was awaited, oldest first */
@@ -27,7 +28,10 @@ struct brk {
  * broker binary used (static storage).
  */
 int	brk_start(struct brk *b, const char **path_out);
-/* Closes the socket (the broker then kills what is left) and reaps it. */
+/*
+ * Closes the socket (the broker then kills what is left) and reaps it,
+ * keeping its wait status in wstatus.
+ */
 void	brk_stop(struct brk *b);
 
 int	brk_stage_begin(struct brk *b, uint32_t stage);

@@ -314,6 +314,7 @@ cli_ps(int argc, char *argv[])
 		sl_close(dfd);
 		return fail("out of memory");
 	}
+	state_prune_temps(dfd);
 	names = entry_names(dfd, &n);
 	if (!js)
 		(void)printf("%-20s %8s %8s  %s\n", "NAME", "PID", "UPTIME",

@@ -302,6 +302,13 @@ exec_failed(struct jstage *s, const struct m_exec_ans *ans)
 	}
 }
 
+/* Whether a request failed because the process at the other end died. */
+static bool
+peer_gone(int err)
+{
+	return err == EPIPE || err == ECONNRESET;
+}
+
 /* Sends every runnable stage; closes each stage's fds once sent. */
 static int
 start_all(struct jrun *j, struct sandlock_error *e)
@@ -317,6 +324,11 @@ start_all(struct jrun *j, struct sandlock_error *e)
 		if (s->runnable) {
 			if (send_stage(j, (uint32_t)i, s, &ans, &lfd) < 0) {
 				close_fds(s);
+				sl_closep(&lfd);	/* EPROTO after it came */
+				if (peer_gone(errno))
+					return sl_err(e, EPIPE, "the broker died "
+					    "while starting stage %zu; killed "
+					    "the sandbox", i + 1);
 				return sl_err(e, errno, "the broker refused "
 				    "stage %zu: %s", i + 1, strerror(errno));
 			}
@@ -330,6 +342,11 @@ start_all(struct jrun *j, struct sandlock_error *e)
 			if (s->running && pol_needs_supervisor(s->pol)) {
 				if (supervise(j, (uint32_t)i, s, &lfd) < 0) {
 					close_fds(s);
+					if (peer_gone(errno))
+						return sl_err(e, EPIPE, "the "
+						    "supervisor died while "
+						    "starting stage %zu; killed "
+						    "the sandbox", i + 1);
 					return sl_err(e, errno, "the supervisor "
 					    "refused stage %zu: %s", i + 1,
 					    strerror(errno));
@@ -612,8 +629,9 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	j.o = o;
 	j.b.sock = -1;
 	j.sup = -1;
-	j.cap[0] = cap[0];
+	j.cap[0] = cap[0];	/* ours now, closed at done */
 	j.cap[1] = cap[1];
+	cap[0] = cap[1] = -1;
 	j.reg.dfd = j.reg.fd = -1;
 	memset(out, 0, sizeof(*out));
 	out->status.outcome = SANDLOCK_NOT_RUN;
@@ -621,8 +639,16 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	if (plan_all(&j, e) < 0)
 		goto done;
 	if (brk_start(&j.b, &bpath) < 0) {
-		(void)sl_err(e, errno, "unable to start the broker %s: %s (is "
-		    "sandlock installed completely?)", bpath, strerror(errno));
+		if (peer_gone(errno) && j.b.wstatus != -1)
+			(void)sl_err(e, EPIPE, "the broker %s died at start "
+			    "(%s %d)", bpath, WIFSIGNALED(j.b.wstatus) ?
+			    "killed by signal" : "exit status",
+			    WIFSIGNALED(j.b.wstatus) ?
+			    WTERMSIG(j.b.wstatus) : WEXITSTATUS(j.b.wstatus));
+		else
+			(void)sl_err(e, errno, "unable to start the broker %s: "
+			    "%s (is sandlock installed completely?)", bpath,
+			    strerror(errno));
 		goto done;
 	}
 	if (check_abi(&j, e) < 0)

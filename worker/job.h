@@ -35,7 +35,7 @@ struct jstage {
  * stderr, or -1).  Plans first: a stage whose policy is invalid stops
  * everything (-1, e); a command not found only stops its stage.  Returns 0
  * with every st[i].res filled, or -1 with errno and e.  The fds and cap
- * are closed in every case.
+ * are closed in every case (cap[] is set to -1 at once: job_exec owns them).
  */
 int	job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	    int cap[2], struct sandlock_job_result *out,

@@ -1,13 +1,16 @@
 /*
  * state.c: the per-user registry of running sandboxes; see state.h.
  *
- * Locking: the planner creates its entry as a temp file, locks it
- * (LOCK_EX), writes it and renames it into place, so an entry is locked
- * from the moment it is visible until its planner and everything that
- * shares the open file (nothing: it is close-on-exec and the supervisor is
- * forked before it exists) are gone.  Renames and prunes happen under a
- * flock on the directory, so a prune never unlinks a fresh entry.
+ * Locking: under a flock on the directory, the planner creates its entry
+ * as a temp file, locks it (LOCK_EX), writes it and renames it into place,
+ * so an entry is locked from the moment it is visible until its planner
+ * and everything that shares the open file (nothing: it is close-on-exec
+ * and the supervisor is forked before it exists) are gone.  Prunes happen
+ * under the same lock, so a prune never unlinks a fresh entry, and a temp
+ * file seen under it is a leftover of a planner killed while registering
+ * (state_prune_temps).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -374,24 +377,52 @@ state_register(const char *name, const struct jstage *st, size_t n,
 		sl_closep(&reg->dfd);
 		return sl_err(e, ENOMEM, "out of memory");
 	}
-	reg->fd = write_temp(reg->dfd, tmp, j);
-	json_decref(j);
-	if (reg->fd < 0) {
-		r = sl_err(e, errno, "unable to write the state entry for %s: "
-		    "%s", name, strerror(errno));
-	} else if (flock(reg->dfd, LOCK_EX) < 0) {
+	/* The temp file lives only under the directory lock (see prune_temps). */
+	if (flock(reg->dfd, LOCK_EX) < 0) {
 		r = sl_err(e, errno, "unable to lock the state directory: %s",
 		    strerror(errno));
+	} else if ((reg->fd = write_temp(reg->dfd, tmp, j)) < 0) {
+		r = sl_err(e, errno, "unable to write the state entry for %s: "
+		    "%s", name, strerror(errno));
+		(void)flock(reg->dfd, LOCK_UN);
 	} else {
 		r = publish(reg, name, tmp, e);
 		(void)flock(reg->dfd, LOCK_UN);
 	}
+	json_decref(j);
 	if (r < 0) {
 		(void)unlinkat(reg->dfd, tmp, 0);
 		sl_closep(&reg->fd);
 		sl_closep(&reg->dfd);
 	}
 	return r;
+}
+
+void
+state_prune_temps(int dfd)
+{
+	struct dirent *de;
+	struct stat sb;
+	DIR *d;
+	int fd;
+
+	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3)) < 0 ||
+	    (d = fdopendir(fd)) == NULL) {
+		sl_close(fd);
+		return;
+	}
+	if (flock(dfd, LOCK_EX) == 0) {
+		/* Under the lock no temp file is being written: any is stale. */
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] == '.' && strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0 &&
+			    fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) ==
+			    0 && S_ISREG(sb.st_mode))
+				(void)unlinkat(dfd, de->d_name, 0);
+		(void)flock(dfd, LOCK_UN);
+	}
+	rewinddir(d);	/* the offset is dfd's too */
+	(void)closedir(d);
 }
 
 void

@@ -64,6 +64,12 @@ int	state_register(const char *name, const struct jstage *st, size_t n,
 	    struct state_reg *reg, struct sandlock_error *e);
 
 /*
+ * Removes the temp files that planners killed while registering left in
+ * dfd (borrowed): any, since they exist only under the directory lock.
+ */
+void	state_prune_temps(int dfd);
+
+/*
  * Removes the entry if the process still may (not once it confined
  * itself: then the next ps, kill, inspect or registration prunes it), and
  * releases the lock.  Closes reg's fds; harmless on an unregistered reg.

@@ -1,4 +1,5 @@
 /* th.c: test helpers; see th.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -263,4 +264,72 @@ th_wait(pid_t pid)
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
 	return ws;
+}
+
+/* How many processes hold marker in their environment (zombies do not). */
+int
+th_env_marked(const char *marker, const char *comm)
+{
+	static char buf[256 * 1024];
+	char path[300], c[64];
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	int count = 0, fd;
+	ssize_t n, k, r;
+
+	if (d == NULL)
+		abort();
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%s/environ",
+		    e->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		for (n = 0; n < (ssize_t)sizeof(buf) - 1 && (r = read(fd,
+		    buf + n, sizeof(buf) - 1 - (size_t)n)) > 0; n += r)
+			;
+		(void)close(fd);
+		for (k = 0; k < n; k++)
+			if (buf[k] == '\0')
+				buf[k] = '\n';
+		if (n <= 0 || (buf[n] = '\0', strstr(buf, marker) == NULL))
+			continue;
+		if (comm != NULL) {
+			(void)snprintf(path, sizeof(path), "/proc/%s/comm",
+			    e->d_name);
+			c[0] = '\0';
+			if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+				n = read(fd, c, sizeof(c) - 1);
+				c[n > 0 ? n - 1 : 0] = '\0';
+				(void)close(fd);
+			}
+			if (strcmp(c, comm) != 0)
+				continue;
+		}
+		count++;
+	}
+	(void)closedir(d);
+	return count;
+}
+
+/* The names in dir, one a line ("" if empty, or if dir does not exist). */
+char *
+th_dir_list(const char *dir)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (f == NULL)
+		abort();
+	while (d != NULL && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			(void)fprintf(f, "%s\n", e->d_name);
+	if (d != NULL)
+		(void)closedir(d);
+	(void)fclose(f);
+	return s;
 }

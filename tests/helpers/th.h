@@ -46,6 +46,14 @@ int	th_write_file(const char *path, const char *contents);
 /* Whether the process with this pid still exists (and is not a zombie). */
 int	th_alive(pid_t pid);
 
+/*
+ * How many live processes hold the string marker (say "KEY=VALUE") in their
+ * environment, and have comm comm if it is not NULL.  Zombies have none.
+ */
+int	th_env_marked(const char *marker, const char *comm);
+/* The names in dir (not . and ..), one a line, malloc'd; "" if none. */
+char	*th_dir_list(const char *dir);
+
 /* SOCK_SEQPACKET|SOCK_CLOEXEC socketpair; aborts on failure. */
 void	seq_socketpair(int sv[2]);
 /* Starts the broker with sv[1] on fd 3; returns its pid; *sock = sv[0]. */

@@ -401,6 +401,28 @@ Test(ops, stale_entry_pruned_after_sigkill_of_everything)
 	th_run_free(&r);
 }
 
+/*
+ * A planner SIGKILLed between creating its temp entry and renaming it
+ * leaves .NAME.PID (too brief a window to hit with a signal: the file is
+ * made by hand); ps removes it, and only it.
+ */
+Test(ops, ps_removes_temp_of_a_planner_killed_while_registering)
+{
+	char dir[4200], tmp[4300], keep[4300];
+	json_t *all;
+
+	snprintf(dir, sizeof(dir), "%s/sandlock", private_runtime());
+	cr_assert(eq(int, mkdir(dir, 0700), 0));
+	snprintf(tmp, sizeof(tmp), "%s/.gone.%d", dir, 99999);
+	snprintf(keep, sizeof(keep), "%s/notes.txt", dir);
+	cr_assert(eq(int, th_write_file(tmp, "{\"version\":1,"), 0));
+	cr_assert(eq(int, th_write_file(keep, "x\n"), 0));
+	all = ps_json();
+	json_decref(all);
+	cr_assert(eq(int, access(tmp, F_OK), -1), "temp entry left");
+	cr_assert(eq(int, access(keep, F_OK), 0), "ps removed another file");
+}
+
 /* As another uid: root's sandbox is neither listed nor killable. */
 Test(ops, other_uid_cannot_list_or_kill)
 {

@@ -3,14 +3,16 @@
  * outcome (SECURITY.md, "Escape classes"): cross-process attacks on the
  * caller, the planner, the broker and a sibling stage; memfd and ld.so;
  * network holes that exist before the network issue; resource
- * exhaustion; SIGKILL of the planner and the broker at start and in the
- * middle of a pipeline.
+ * exhaustion; SIGKILL of the planner, the broker and the supervisor at
+ * start, in the middle of a pipeline and during mediated calls (the same
+ * through libsandlock, with the caller's fds: tests/pipeline/test_fault.c).
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,91 +351,142 @@ child_named(pid_t parent, const char *name, int ms)
 	return -1;
 }
 
+/* The pre-exec hook of the sandlock under test: its own state and TMPDIR. */
+struct fault_env {
+	char *xdg, *tmp;
+};
+
+static void
+fault_pre(void *arg)
+{
+	const struct fault_env *fe = arg;
+
+	if (setenv("XDG_RUNTIME_DIR", fe->xdg, 1) < 0 ||
+	    setenv("TMPDIR", fe->tmp, 1) < 0)
+		_exit(126);
+}
+
 /*
- * A three-stage pipeline of sleepers tagged with marker; the victim
- * ("planner" or "broker") is SIGKILLed as soon as it exists (delay 0) or
- * once the stages run.  No stage survives; if the broker died, sandlock
- * exits 125 saying so.
+ * A three-stage pipeline of sleepers (-P: with a supervisor) whose
+ * environment holds a marker; the victim ("planner", "broker" or
+ * "supervisor") is SIGKILLed as soon as it exists (mid false) or once
+ * every stage runs.  No stage and no helper survives; if the planner
+ * lived, it exits 125 naming the victim; nothing is left in TMPDIR, and
+ * the state directory is empty once `sandlock ps` has pruned the stale
+ * entry (a confined or killed planner cannot unlink it).
  */
 static void
-kill_in_pipeline(const char *victim, int delay_ms)
+kill_in_pipeline(const char *victim, bool mid)
 {
-	char marker[64], script[128];
-	const char *argv[32];
-	int outfd, errfd, ws;
-	pid_t sl, b, target;
-	char *err;
+	char marker[96], state[4200], *xdg = th_tmpdir(), *s;
+	struct fault_env fe = { xdg, th_tmpdir() };
+	const char *argv[40];
+	int outfd, errfd, ws, t;
+	pid_t sl, b, sup, target;
+	struct th_run r;
 	size_t n = 0;
+	char *err;
 
-	(void)snprintf(marker, sizeof(marker), "fault-%d-%ld", (int)getpid(),
-	    (long)time(NULL));
-	(void)snprintf(script, sizeof(script), "exec sleep 30 # %s", marker);
+	cr_assert(eq(int, chmod(xdg, 0700), 0));
+	(void)snprintf(state, sizeof(state), "%s/sandlock", xdg);
+	(void)snprintf(marker, sizeof(marker), "SL_FAULT_MARKER=%d-%ld",
+	    (int)getpid(), (long)time(NULL));
 	argv[n++] = th_sandlock(); argv[n++] = "pipeline";
 	argv[n++] = "-r"; argv[n++] = "/usr"; argv[n++] = "-r"; argv[n++] = "/lib";
 	argv[n++] = "-r"; argv[n++] = "/lib64"; argv[n++] = "-r"; argv[n++] = "/bin";
-	if (strcmp(victim, "supervisor") == 0) {
-		argv[n++] = "-P";	/* a supervisor to kill */
-		argv[n++] = "50";
-	}
+	argv[n++] = "-P"; argv[n++] = "50"; argv[n++] = "--env"; argv[n++] = marker;
 	for (int i = 0; i < 3; i++) {
-		argv[n++] = "::"; argv[n++] = "--"; argv[n++] = "/bin/sh";
-		argv[n++] = "-c"; argv[n++] = script;
+		argv[n++] = "::"; argv[n++] = "--"; argv[n++] = "/bin/sleep";
+		argv[n++] = "30";
 	}
 	argv[n] = NULL;
-	sl = sbx_spawn(argv, &outfd, &errfd, NULL, NULL);
-	b = child_named(sl, strcmp(victim, "supervisor") == 0 ?
-	    "sandlock-sup" : "sandlock-broker", 5000);
-	cr_assert(gt(int, (int)b, 0), "no %s appeared", victim);
-	if (delay_ms > 0)
-		usleep((useconds_t)delay_ms * 1000);
-	target = strcmp(victim, "planner") != 0 ? b : sl;
-	cr_assert(eq(int, kill(target, SIGKILL), 0));
-	if (target == sl) {
-		ws = sbx_wait_ms(sl, 10000);
-		cr_assert(ne(int, ws, -1), "sandlock did not die");
+	sl = sbx_spawn(argv, &outfd, &errfd, fault_pre, &fe);
+	b = child_named(sl, "sandlock-broker", 5000);
+	cr_assert(gt(int, (int)b, 0), "no broker appeared");
+	if (strcmp(victim, "broker") == 0 && !mid) {
+		/* at once: the supervisor may not exist yet */
+		cr_assert(eq(int, kill(b, SIGKILL), 0));
+		sup = sbx_find_child(sl, "sandlock-sup");
+		target = b;
 	} else {
-		ws = sbx_wait_ms(sl, 10000);
-		cr_assert(ne(int, ws, -1), "sandlock did not exit");
-		err = sbx_read_all(errfd, 1000);
-		cr_assert(eq(int, WEXITSTATUS(ws), 125), "status %#x, %s", ws, err);
-		cr_assert(ne(ptr, strstr(err, victim), NULL), "stderr: %s", err);
-		free(err);
+		sup = child_named(sl, "sandlock-sup", 5000);
+		cr_assert(gt(int, (int)sup, 0), "no supervisor appeared");
+		for (t = 0; mid && t < 500 &&
+		    th_env_marked(marker, NULL) < 3; t++)
+			usleep(10 * 1000);
+		cr_assert(not(mid && th_env_marked(marker, NULL) < 3),
+		    "the stages did not start");
+		target = strcmp(victim, "planner") == 0 ? sl :
+		    strcmp(victim, "broker") == 0 ? b : sup;
+		cr_assert(eq(int, kill(target, SIGKILL), 0));
 	}
-	for (int t = 0; t < 50 && marker_alive(marker); t++)
+	ws = sbx_wait_ms(sl, 10000);
+	cr_assert(ne(int, ws, -1), "sandlock did not exit");
+	err = sbx_read_all(errfd, 1000);
+	if (target == sl)
+		cr_assert(eq(int, ws, SIGKILL), "status %#x", ws);
+	else {
+		cr_assert(eq(int, WEXITSTATUS(ws), 125), "status %#x, %s", ws,
+		    err);
+		cr_assert(ne(ptr, strstr(err, victim), NULL), "stderr: %s",
+		    err);
+		cr_assert(ne(ptr, strstr(err, "died"), NULL), "stderr: %s",
+		    err);
+	}
+	for (t = 0; t < 50 && (th_env_marked(marker, NULL) > 0 ||
+	    th_alive(b) || (sup > 0 && th_alive(sup))); t++)
 		usleep(100 * 1000);
-	cr_assert(not(marker_alive(marker)), "a stage survived the %s", victim);
+	cr_assert(eq(int, th_env_marked(marker, NULL), 0),
+	    "a stage survived the %s", victim);
+	cr_assert(not(th_alive(b)), "the broker survived the %s", victim);
+	cr_assert(not(sup > 0 && th_alive(sup)), "the supervisor survived the %s",
+	    victim);
+	s = th_dir_list(fe.tmp);
+	cr_assert(eq(str, s, ""), "left in TMPDIR: %s", s);
+	free(s);
+	cr_assert(eq(int, setenv("XDG_RUNTIME_DIR", xdg, 1), 0));
+	cr_assert(eq(int, th_runv(&r, (const char *[]){ th_sandlock(), "ps",
+	    NULL }, -1, 10), 0));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	th_run_free(&r);
+	s = th_dir_list(state);
+	cr_assert(eq(str, s, ""), "left in %s after ps: %s", state, s);
+	free(s);
+	free(err);
 	(void)close(outfd);
 	(void)close(errfd);
+	sbx_rmtree(xdg);
+	sbx_rmtree(fe.tmp);
 }
 
 Test(fault, broker_killed_at_start)
 {
-	kill_in_pipeline("broker", 0);
+	kill_in_pipeline("broker", false);
 }
 
 Test(fault, broker_killed_mid_pipeline)
 {
-	kill_in_pipeline("broker", 500);
+	kill_in_pipeline("broker", true);
 }
 
 Test(fault, planner_killed_at_start)
 {
-	kill_in_pipeline("planner", 0);
+	kill_in_pipeline("planner", false);
 }
 
 Test(fault, planner_killed_mid_pipeline)
 {
-	kill_in_pipeline("planner", 500);
+	kill_in_pipeline("planner", true);
 }
 
 Test(fault, supervisor_killed_at_start)
 {
-	kill_in_pipeline("supervisor", 0);
+	kill_in_pipeline("supervisor", false);
 }
 
 Test(fault, supervisor_killed_mid_pipeline)
 {
-	kill_in_pipeline("supervisor", 500);
+	kill_in_pipeline("supervisor", true);
 }
 
 /*
