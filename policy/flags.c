@@ -30,6 +30,7 @@ enum opt_id {
 #define IN_SOURCE	(1U << POL_CTX_SOURCE)
 #define IN_POLICY	(IN_RUN | IN_JOB | IN_STAGE | IN_SOURCE)
 
+/* NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding): one small table */
 struct opt {
 	char shortname;
 	const char *longname;
@@ -160,6 +161,8 @@ static int
 apply_job(struct pol_jobopts *jo, enum opt_id id, const char *val,
     struct pol_diag *d)
 {
+	if (jo == NULL)		/* opts[].where keeps them to jobs */
+		return pol_fail(d, EINVAL, "a job option outside a job");
 	switch (id) {
 	case OPT_PIPEFAIL:
 		jo->pipefail = true;
@@ -327,7 +330,8 @@ pol_parse_flags(struct pol *p, struct pol_jobopts *jo, enum pol_ctx ctx,
 				    "a value", a);
 			val = argv[++i];
 		}
-		if (apply(p, jo, o->id, val, d) < 0)
+		/* "": options without a value never read it */
+		if (apply(p, jo, o->id, val != NULL ? val : "", d) < 0)
 			return -1;
 	}
 	return pol_fail(d, EINVAL, "expected '%s'%s", end,

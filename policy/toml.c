@@ -81,6 +81,7 @@ add_item(struct tp *t, struct toml_val *a, struct toml_val *item)
 	if (a->n >= TOML_MAX_KEYS)
 		return tl_fail_at(t, item->line, item->col, E2BIG, "more than %d "
 		    "items in an array", TOML_MAX_KEYS);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): items are pointers */
 	if ((v = reallocarray(a->items, a->n + 1, sizeof(*v))) == NULL)
 		return tl_fail_at(t, item->line, item->col, ENOMEM,
 		    "out of memory");
@@ -243,11 +244,12 @@ key(struct tp *t, struct keypart *k, size_t *n)
 				return -1;
 		} else if (tl_bare(tl_peek(t))) {
 			memset(&sb, 0, sizeof(sb));
-			while (tl_bare(tl_peek(t)))
+			do {
 				if (tl_sb_char(t, &sb) < 0) {
 					free(sb.p);
 					return -1;
 				}
+			} while (tl_bare(tl_peek(t)));
 			k[*n].s = sb.p;
 		} else
 			return tl_peek(t) == -1 || tl_peek(t) == '\n' ? FAIL(t,
@@ -339,11 +341,8 @@ walk(struct tp *t, struct toml_val *tab, struct keypart *k, size_t n,
 		} else if (header && v->type == TOML_ARRAY &&
 		    (v->flags & TOML_A_TABLES))
 			v = v->items[v->n - 1];
-		else if (v->type != TOML_TABLE)
-			goto bad;
-		else if (v->flags & TOML_T_INLINE)
-			goto bad;
-		else if (!header && (v->flags & TOML_T_HEADER))
+		else if (v->type != TOML_TABLE || (v->flags & TOML_T_INLINE) ||
+		    (!header && (v->flags & TOML_T_HEADER)))
 			goto bad;
 		if (!header)
 			v->flags |= TOML_T_DOTTED;	/* no [header] later */

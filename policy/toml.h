@@ -22,7 +22,7 @@
 
 #include "policy.h"
 
-#define TOML_MAX_SIZE	(1024 * 1024)
+#define TOML_MAX_SIZE	(1 << 20)
 #define TOML_MAX_DEPTH	32
 #define TOML_MAX_STRING	65536
 #define TOML_MAX_NODES	65536

@@ -11,8 +11,8 @@
 
 #include "toml_lex.h"
 
-int
-tl_fail_at(struct tp *t, unsigned line, unsigned col, int err, const char *fmt,
+void
+tl_report(struct tp *t, unsigned line, unsigned col, int err, const char *fmt,
     ...)
 {
 	va_list ap;
@@ -23,7 +23,6 @@ tl_fail_at(struct tp *t, unsigned line, unsigned col, int err, const char *fmt,
 	t->d->line = line;
 	t->d->col = col;
 	errno = err;
-	return -1;
 }
 
 int

@@ -22,8 +22,15 @@ struct sbuf {
 	size_t n, cap;
 };
 
-int	tl_fail_at(struct tp *t, unsigned line, unsigned col, int err,
+void	tl_report(struct tp *t, unsigned line, unsigned col, int err,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/*
+ * Reports an error at line:col (errno = err) and evaluates to -1, in the
+ * caller's sight: the static analyzer (make lint) then follows every
+ * error path as one.
+ */
+#define tl_fail_at(t, line, col, err, ...)				\
+	(tl_report((t), (line), (col), (err), __VA_ARGS__), -1)
 #define FAIL(t, ...)	tl_fail_at((t), (t)->line, (t)->col, EINVAL, __VA_ARGS__)
 
 int	tl_peek(const struct tp *t);		/* -1 at the end */
