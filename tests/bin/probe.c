@@ -42,6 +42,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -1470,6 +1471,55 @@ static int cmp_long(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * fill-tree DIR N: with SIGXFSZ ignored, creates DIR/f0 .. f<N-1> and grows
+ * each by 64 KiB writes until one fails (at most 64 MiB), then tries to
+ * grow the last past its end by ftruncate, fallocate and pwrite, and to
+ * raise RLIMIT_FSIZE's hard limit; "ok N LARGEST TRUNC FALLOC PWRITE
+ * RAISE", each of the last four "ok" or an errno name.
+ */
+static int op_fill_tree(UNUSED int argc, char **argv)
+{
+	static char buf[65536];
+	const char *res[4];
+	char path[PATH_MAX];
+	long long largest = 0, size;
+	struct rlimit rl;
+	ssize_t w;
+	int n, i, fd = -1;
+
+	if (!parse_int(argv[1], &n) || n < 1)
+		return usage_error("bad count", argv[1]);
+	(void)signal(SIGXFSZ, SIG_IGN);
+	memset(buf, 'x', sizeof(buf));
+	for (i = 0; i < n; i++) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(path, sizeof(path), "%s/f%d", argv[0], i);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return print_err(errno);
+		for (size = 0; size < 64LL << 20; size += w)
+			if ((w = write(fd, buf, sizeof(buf))) <= 0)
+				break;
+		if (size > largest)
+			largest = size;
+	}
+	res[0] = ftruncate(fd, largest + 4096) == 0 ? "ok" : errno_name(errno);
+	res[1] = fallocate(fd, 0, largest, 4096) == 0 ? "ok" :
+	    errno_name(errno);
+	res[2] = pwrite(fd, buf, 1, largest + 4096) == 1 ? "ok" :
+	    errno_name(errno);
+	if (getrlimit(RLIMIT_FSIZE, &rl) < 0)
+		return print_err(errno);
+	if (rl.rlim_max != RLIM_INFINITY)
+		rl.rlim_cur = ++rl.rlim_max;
+	res[3] = setrlimit(RLIMIT_FSIZE, &rl) == 0 ? "ok" : errno_name(errno);
+	close(fd);
+	return print_okf("%d %lld %s %s %s %s", n, largest, res[0], res[1],
+	    res[2], res[3]);
+}
+
 /* chmod-bench PATH N: times N chmod calls; "ok MEDIAN_NS P99_NS". */
 static int op_chmod_bench(UNUSED int argc, char **argv)
 {
@@ -2409,6 +2459,7 @@ static const struct op ops[] = {
 	{ "kill", op_kill, 2, "PID SIG" },
 	{ "signal-parent", op_signal_parent, 1, "SIG" },
 	{ "sleep", op_sleep, 1, "SECS" },
+	{ "fill-tree", op_fill_tree, 2, "DIR N" },
 	{ "spawn-sleepers", op_spawn_sleepers, 2, "N SECS" },
 	{ "memfd-exec", op_memfd_exec, 0, "" },
 	{ "env", op_env, 1, "NAME" },

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sbx.h"
@@ -197,6 +198,38 @@ Test(rlimits, file_size)
 	    "1K"), X("/bin/sh", "-c", cmd)), 0));
 	cr_assert(eq(int, r.code, 128 + SIGXFSZ), "%s", r.err);
 	th_run_free(&r);
+	sbx_rmtree(dir);
+}
+
+/*
+ * A process (a child of the command, so inherited limits) filling a -w
+ * tree under --max-file-size 64K: each of 100 files stops at exactly
+ * 64 KiB, and growing one past that by ftruncate, fallocate or pwrite is
+ * EFBIG, raising the limit EPERM.  The number of files is not limited
+ * (no disk quota: SECURITY.md, "Known limits").
+ */
+Test(rlimits, filling_a_writable_tree)
+{
+	char *dir = th_tmpdir(), cmd[4400], path[4300];
+	struct th_run r;
+	struct stat sb;
+	long long total = 0;
+	int i;
+
+	(void)snprintf(cmd, sizeof(cmd), "%s fill-tree %s 100; :", th_probe(),
+	    dir);
+	cr_assert(eq(int, th_sandlock_run(&r, X("-w", dir, "--max-file-size",
+	    "64K"), X("/bin/sh", "-c", cmd)), 0));
+	SBX_EXPECT(&r, 0, "ok 100 65536 EFBIG EFBIG EFBIG EPERM\n");
+	th_run_free(&r);
+	for (i = 0; i < 100; i++) {
+		(void)snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		cr_assert(eq(int, stat(path, &sb), 0), "%s", path);
+		cr_assert(eq(int, (int)sb.st_size, 65536), "%s", path);
+		total += (long long)sb.st_blocks * 512;
+	}
+	cr_assert(le(i64, total, 100LL * (65536 + 4096)),
+	    "%lld bytes allocated", total);
 	sbx_rmtree(dir);
 }
 
