@@ -16,8 +16,9 @@
 #    shipped planner cannot confine itself.  The test builds issue exactly
 #    those seven syscalls on the real CPU (VALGRIND_NON_SIMD_CALL,
 #    tests/valgrind/vgkcall.c), so the kernel really confines the broker,
-#    its stages and the planner (the second run checks that a write
-#    outside the rules is denied and a mediated chmod is done); all of
+#    its stages and the planner (the runs check that a write outside the
+#    rules and a connect to a port not allowed are denied, and that a
+#    mediated chmod and a mediated connect are done); all of
 #    sandlock's code and every other syscall run under memcheck.  The
 #    planner runs under valgrind and finds, beside it, a wrapper script
 #    that execs valgrind on the broker; valgrind follows every fork (the
@@ -123,6 +124,13 @@ vgrun "-P, -w, a mediated chmod, rlimits, a write outside denied" 0 "600
 denied" pipeline $R -P 20 -w "$T/w" --max-file-size 1M \
     :: -- sh -c "echo hi > $T/w/f; chmod 600 $T/w/f; stat -c %a $T/w/f;
     echo x > /tmp/sandlock-vg-outside-$$ 2>/dev/null || echo denied" :: -- cat
+BA=$(cd "$B" && pwd)
+# shellcheck disable=SC2086
+vgrun "--net-allow: a mediated connect refused, another port denied" 0 \
+    "err ECONNREFUSED
+err EACCES" pipeline $R -r "$BA" --net-allow 127.0.0.1:1 \
+    :: -- sh -c "$BA/probe connect-tcp 127.0.0.1 1; $BA/probe connect-tcp \
+    127.0.0.1 2" :: -- cat
 # shellcheck disable=SC2086
 vgrun "killed at its timeout" 124 "" pipeline $R -t 1 \
     :: -- sleep 5 :: -- cat
