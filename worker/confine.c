@@ -1,5 +1,6 @@
 /* confine.c: the planner confines itself; see internal.h. */
 #include <fcntl.h>
+#include <linux/landlock.h>
 #include <sys/prctl.h>
 
 #include "compat/landlock.h"
@@ -7,7 +8,7 @@
 #include "wutil.h"
 
 int
-plan_confine_self(int abi)
+plan_confine_self(int abi, int state_dfd)
 {
 	struct sl_ruleset_attr attr = { 0, 0, 0 };
 	size_t size = sizeof(attr);
@@ -27,6 +28,14 @@ plan_confine_self(int abi)
 		size = abi >= 4 ? 16 : 8;
 	if ((fd = sl_ll_create_ruleset(&attr, size, 0)) < 0)
 		return -1;
+	if (state_dfd >= 0) {
+		/* Its own registry entry goes when the job ends (state.c). */
+		struct sl_path_beneath_attr pb = {
+		    LANDLOCK_ACCESS_FS_REMOVE_FILE, state_dfd };
+
+		if (sl_ll_add_rule(fd, SL_LL_RULE_PATH_BENEATH, &pb, 0) < 0)
+			return -1;
+	}
 #ifdef SL_SAN
 	{
 		/* Sanitizer builds only: LeakSanitizer reads /proc at exit. */

@@ -17,11 +17,13 @@ int	sl_err(struct sandlock_error *e, int err, const char *fmt, ...)
 
 /*
  * Confines the planner itself once the broker runs: NO_NEW_PRIVS and a
- * Landlock domain with no filesystem right, no TCP and no abstract UNIX
- * socket outside it.  Signals stay unscoped: the planner must be able to
- * kill its stages if the broker dies.
+ * Landlock domain with no filesystem right but removing files beneath
+ * state_dfd (the state directory, when a sandbox is registered; -1:
+ * none), no TCP and no abstract UNIX socket outside it.  Signals stay
+ * unscoped: the planner must be able to kill its stages if the broker
+ * dies.
  */
-int	plan_confine_self(int abi);
+int	plan_confine_self(int abi, int state_dfd);
 
 /* e from a diagnostic: "file:line:col: msg" (see worker/profile.c). */
 int	sl_diag_err(struct sandlock_error *e, int err, const struct pol_diag *d);

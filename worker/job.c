@@ -661,7 +661,7 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	/* Before confinement: the entry is created now, locked until the end. */
 	if (o->name != NULL && state_register(o->name, st, n, &j.reg, e) < 0)
 		goto done;
-	if (o->confine_self && plan_confine_self(j.b.ll_abi) < 0) {
+	if (o->confine_self && plan_confine_self(j.b.ll_abi, j.reg.dfd) < 0) {
 		(void)sl_err(e, errno, "unable to confine the planner: %s",
 		    strerror(errno));
 		goto done;

@@ -70,9 +70,10 @@ int	state_register(const char *name, const struct jstage *st, size_t n,
 void	state_prune_temps(int dfd);
 
 /*
- * Removes the entry if the process still may (not once it confined
- * itself: then the next ps, kill, inspect or registration prunes it), and
- * releases the lock.  Closes reg's fds; harmless on an unregistered reg.
+ * Removes the entry (a confined planner keeps that right beneath the
+ * state directory: plan_confine_self) and releases the lock; if it cannot,
+ * the next ps, kill, inspect or registration prunes it.  Closes reg's
+ * fds; harmless on an unregistered reg.
  */
 void	state_unregister(struct state_reg *reg);
 

@@ -402,6 +402,37 @@ Test(ops, stale_entry_pruned_after_sigkill_of_everything)
 }
 
 /*
+ * A run that ends leaves nothing in the state directory, named or not
+ * (the confined planner removes its own entry), and a second run of the
+ * same name goes through.
+ */
+Test(ops, finished_runs_leave_no_entry)
+{
+	char dir[4200];
+	struct th_run r;
+	char *s;
+	int i;
+
+	snprintf(dir, sizeof(dir), "%s/sandlock", private_runtime());
+	for (i = 0; i < 2; i++) {
+		run(&r, ARGV(th_sandlock(), "run", "--name", "again", RO, "--",
+		    "true"));
+		cr_assert(eq(int, r.code, 0), "%s", r.err);
+		th_run_free(&r);
+	}
+	run(&r, ARGV(th_sandlock(), "run", RO, "--", "true"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	th_run_free(&r);
+	run(&r, ARGV(th_sandlock(), "pipeline", RO, "--name", "pipe", "::",
+	    "--", "true", "::", "--", "true"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	th_run_free(&r);
+	s = th_dir_list(dir);
+	cr_assert(eq(str, s, ""), "left in %s: %s", dir, s);
+	free(s);
+}
+
+/*
  * A planner SIGKILLed between creating its temp entry and renaming it
  * leaves .NAME.PID (too brief a window to hit with a signal: the file is
  * made by hand); ps removes it, and only it.
