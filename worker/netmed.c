@@ -22,7 +22,6 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +73,6 @@ struct job {
 	struct one *m;
 	size_t nm;
 };
-
-static atomic_int nthreads;
 
 int
 net_add_rule(struct net_rules *nr, const struct pol_net_rule *r)
@@ -529,10 +526,20 @@ answer(struct job *j, int64_t v, struct seccomp_notif_resp *r)
 	}
 }
 
-static void *
-job_thread(void *arg)
+/*
+ * Workers for calls that block: created on demand, at most MAX_THREADS,
+ * kept idle for the next one.  A job is only queued for an idle worker
+ * (or a new one), so none waits behind a blocked call: with every worker
+ * busy the answer is EAGAIN.
+ */
+static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
+static struct job *queue[MAX_THREADS];
+static int qlen, nworkers, nidle;
+
+static void
+run_job(struct job *j)
 {
-	struct job *j = arg;
 	struct seccomp_notif_resp r;
 
 	memset(&r, 0, sizeof(r));
@@ -541,35 +548,56 @@ job_thread(void *arg)
 	/* ENOENT: the caller died or was killed meanwhile. */
 	(void)ioctl(j->listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
 	job_free(j);
-	atomic_fetch_sub(&nthreads, 1);
+}
+
+static void *
+worker(void *arg)
+{
+	struct job *j;
+
+	(void)arg;
+	for (;;) {
+		(void)pthread_mutex_lock(&qlock);
+		nidle++;
+		while (qlen == 0)
+			(void)pthread_cond_wait(&qcond, &qlock);
+		nidle--;
+		j = queue[--qlen];
+		(void)pthread_mutex_unlock(&qlock);
+		run_job(j);
+	}
 	return NULL;
 }
 
-/* Hands j to a thread: 0, or -errno with j still ours. */
+/* Hands j to a worker: 0, or -EAGAIN with j still ours. */
 static int
 spawn(struct job *j)
 {
 	pthread_attr_t at;
 	pthread_t t;
-	int r;
+	int r = 0;
 
-	if (atomic_fetch_add(&nthreads, 1) >= MAX_THREADS) {
-		atomic_fetch_sub(&nthreads, 1);
-		return -EAGAIN;
+	(void)pthread_mutex_lock(&qlock);
+	if (nidle <= qlen) {
+		if (nworkers >= MAX_THREADS || pthread_attr_init(&at) != 0)
+			r = -EAGAIN;
+		else {
+			(void)pthread_attr_setdetachstate(&at,
+			    PTHREAD_CREATE_DETACHED);
+			(void)pthread_attr_setstacksize(&at, 64 << 10);
+			if (pthread_create(&t, &at, worker, NULL) != 0)
+				r = -EAGAIN;
+			else
+				nworkers++;
+			(void)pthread_attr_destroy(&at);
+		}
 	}
-	if (pthread_attr_init(&at) != 0) {
-		atomic_fetch_sub(&nthreads, 1);
-		return -EAGAIN;
+	if (r == 0) {
+		queue[qlen++] = j;
+		(void)pthread_cond_signal(&qcond);
 	}
-	(void)pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	(void)pthread_attr_setstacksize(&at, 64 << 10);
-	r = pthread_create(&t, &at, job_thread, j);
-	(void)pthread_attr_destroy(&at);
-	if (r != 0) {
-		atomic_fetch_sub(&nthreads, 1);
-		return -EAGAIN;
-	}
-	return 0;
+	(void)pthread_mutex_unlock(&qlock);
+	return r;
 }
 
 /*
