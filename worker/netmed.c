@@ -43,6 +43,7 @@
 #define MAX_CTRL	4096
 #define MAX_MMSG	64
 #define MAX_THREADS	32
+#define MAX_QUEUE	256
 #define MAX_FDS		253		/* SCM_MAX_FD */
 
 /* One message to send, or the address to connect to. */
@@ -528,14 +529,15 @@ answer(struct job *j, int64_t v, struct seccomp_notif_resp *r)
 
 /*
  * Workers for calls that block: created on demand, at most MAX_THREADS,
- * kept idle for the next one.  A job is only queued for an idle worker
- * (or a new one), so none waits behind a blocked call: with every worker
- * busy the answer is EAGAIN.
+ * kept idle for the next one.  With every worker busy (in calls that may
+ * block for long, such as connects to a silent host) a job waits its turn
+ * in a FIFO of MAX_QUEUE; beyond that the answer is EAGAIN.
  */
 static pthread_mutex_t qlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
-static struct job *queue[MAX_THREADS];
-static int qlen, nworkers, nidle;
+static struct job *queue[MAX_QUEUE];
+static unsigned qhead, qlen;
+static int nworkers, nidle;
 
 static void
 run_job(struct job *j)
@@ -562,7 +564,9 @@ worker(void *arg)
 		while (qlen == 0)
 			(void)pthread_cond_wait(&qcond, &qlock);
 		nidle--;
-		j = queue[--qlen];
+		j = queue[qhead];
+		qhead = (qhead + 1) % MAX_QUEUE;
+		qlen--;
 		(void)pthread_mutex_unlock(&qlock);
 		run_job(j);
 	}
@@ -578,22 +582,18 @@ spawn(struct job *j)
 	int r = 0;
 
 	(void)pthread_mutex_lock(&qlock);
-	if (nidle <= qlen) {
-		if (nworkers >= MAX_THREADS || pthread_attr_init(&at) != 0)
-			r = -EAGAIN;
-		else {
-			(void)pthread_attr_setdetachstate(&at,
-			    PTHREAD_CREATE_DETACHED);
-			(void)pthread_attr_setstacksize(&at, 64 << 10);
-			if (pthread_create(&t, &at, worker, NULL) != 0)
-				r = -EAGAIN;
-			else
-				nworkers++;
-			(void)pthread_attr_destroy(&at);
-		}
+	if (nidle <= (int)qlen && nworkers < MAX_THREADS &&
+	    pthread_attr_init(&at) == 0) {
+		(void)pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		(void)pthread_attr_setstacksize(&at, 64 << 10);
+		if (pthread_create(&t, &at, worker, NULL) == 0)
+			nworkers++;
+		(void)pthread_attr_destroy(&at);
 	}
-	if (r == 0) {
-		queue[qlen++] = j;
+	if (nworkers == 0 || qlen >= MAX_QUEUE)
+		r = -EAGAIN;
+	else {
+		queue[(qhead + qlen++) % MAX_QUEUE] = j;
 		(void)pthread_cond_signal(&qcond);
 	}
 	(void)pthread_mutex_unlock(&qlock);

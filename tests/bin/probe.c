@@ -1947,6 +1947,45 @@ static int op_tcp_bind(UNUSED int argc, char **argv)
 	return print_okf("%u", ntohs(sin6->sin6_port));	/* same offset in v4 */
 }
 
+struct cthread {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int ok;
+};
+
+static void *connect_one(void *arg)
+{
+	struct cthread *c = arg;
+	int fd = socket(c->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	c->ok = fd >= 0 && connect(fd, (struct sockaddr *)&c->ss, c->len) == 0;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+/* connect-threads IP PORT N: N threads each make one blocking connect at
+ * once; prints how many connected. */
+static int op_connect_threads(UNUSED int argc, char **argv)
+{
+	struct cthread c[128];
+	pthread_t t[128];
+	int n, i, ok = 0;
+
+	if (!parse_int(argv[2], &n) || n < 1 || n > 128)
+		return usage_error("bad count", argv[2]);
+	for (i = 0; i < n; i++) {
+		IP_PORT_OR_USAGE(argv[0], argv[1], &c[i].ss, &c[i].len);
+		if (pthread_create(&t[i], NULL, connect_one, &c[i]) != 0)
+			return print_err(EAGAIN);
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		ok += c[i].ok;
+	}
+	return print_okf("%d", ok);
+}
+
 /* tcp-listen: listen(2) on an unbound TCP socket (an ephemeral port). */
 static int op_tcp_listen(UNUSED int argc, UNUSED char **argv)
 {
@@ -2452,6 +2491,7 @@ static const struct op ops[] = {
 	{ "tfo", op_tfo, 3, "IP PORT sendto|sendmsg|sockopt" },
 	{ "tcp-bind", op_tcp_bind, 2, "IP PORT" },
 	{ "tcp-listen", op_tcp_listen, 0, "" },
+	{ "connect-threads", op_connect_threads, 3, "IP PORT N" },
 	{ "unix-abstract", op_unix_abstract, 1, "NAME" },
 	{ "unix-sendmsg", op_unix_sendmsg, 1, "PATH" },
 	{ "ping", op_ping, 1, "IP" },

@@ -232,6 +232,18 @@ Test(net, tcp_blocking_connect)
 	close(l);
 }
 
+/* 100 threads connecting at once (more than the supervisor's 32 workers
+ * for blocking calls): every connect completes. */
+Test(net, hundred_threads_connect_at_once)
+{
+	int p, l = sock_on("127.0.0.1", SOCK_STREAM, &p);
+
+	expect(ALLOW("127.0.0.1:%d", p), "ok 100\n", "connect-threads",
+	    "127.0.0.1", num(p), "100");
+	cr_assert(eq(int, arrived(l, SOCK_STREAM), 100));
+	close(l);
+}
+
 /* A hostname is resolved once at start (localhost: /etc/hosts). */
 Test(net, tcp_hostname_rule)
 {
