@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,20 +98,26 @@ answer(struct brk *b, uint32_t type, void *body, size_t len, int *fdp)
 	return 0;
 }
 
+/*
+ * posix_spawn (glibc: clone with CLONE_VM | CLONE_VFORK) rather than fork:
+ * no copy of the planner's page tables and no copy-on-write faults
+ * afterwards; an exec failure comes back as its return value.  The child
+ * gets exactly fd 3 (the socket) and /dev/null on 0 and 1 (dup2 clears
+ * close-on-exec on exactly these), our stderr, and no environment.
+ */
 int
 brk_start(struct brk *b, const char **path_out)
 {
 	const char *path = find_broker();
 	struct m_hello h = { SL_PROTO_VERSION, 0 };
-	struct m_hello_ans ha;
-	int sv[2], devnull;
+	posix_spawn_file_actions_t fa;
+	int sv[2], devnull, r;
 	pid_t pid;
 
 	*path_out = path;
 	b->sock = -1;
 	b->wstatus = -1;
-	if (access(path, X_OK) < 0)
-		return -1;
+	b->pid = 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
@@ -118,32 +125,44 @@ brk_start(struct brk *b, const char **path_out)
 		sl_close(sv[1]);
 		return -1;
 	}
-	pid = fork();
-	if (pid == 0) {
-		/* dup2 clears close-on-exec on exactly these three. */
-		if (dup2(sv[1], BRK_FD) < 0 || dup2(devnull, 0) < 0 ||
-		    dup2(devnull, 1) < 0)
-			_exit(127);
-		execve(path, (char *[]){ "sandlock-broker", NULL },
-		    (char *[]){ NULL });
-		_exit(127);
+	if ((r = posix_spawn_file_actions_init(&fa)) == 0) {
+		if ((r = posix_spawn_file_actions_adddup2(&fa, sv[1],
+		    BRK_FD)) == 0 &&
+		    (r = posix_spawn_file_actions_adddup2(&fa, devnull, 0)) == 0 &&
+		    (r = posix_spawn_file_actions_adddup2(&fa, devnull, 1)) == 0)
+			r = posix_spawn(&pid, path, &fa, NULL,
+			    (char *[]){ "sandlock-broker", NULL },
+			    (char *[]){ NULL });
+		(void)posix_spawn_file_actions_destroy(&fa);
 	}
 	sl_close(devnull);
 	sl_close(sv[1]);
-	if (pid < 0) {
+	if (r != 0) {
 		sl_close(sv[0]);
+		errno = r;
 		return -1;
 	}
 	b->sock = sv[0];
 	b->pid = pid;
 	b->seq = 0;
 	b->npending = 0;
-	if (request(b, MSG_HELLO, &h, sizeof(h), NULL, 0) < 0 ||
-	    answer(b, MSG_HELLO_ANS, &ha, sizeof(ha), NULL) < 0 ||
+	if (request(b, MSG_HELLO, &h, sizeof(h), NULL, 0) < 0) {
+		brk_stop(b);
+		return -1;
+	}
+	return 0;
+}
+
+int
+brk_hello(struct brk *b)
+{
+	struct m_hello_ans ha;
+
+	errno = 0;
+	if (answer(b, MSG_HELLO_ANS, &ha, sizeof(ha), NULL) < 0 ||
 	    ha.version != SL_PROTO_VERSION) {
 		if (errno == 0)
 			errno = EPROTO;
-		brk_stop(b);
 		return -1;
 	}
 	b->ll_abi = (int)ha.ll_abi;

@@ -24,10 +24,13 @@ struct brk {
 
 /*
  * Finds and starts sandlock-broker with its socket on fd 3, stdin on
- * /dev/null and our stderr, then exchanges HELLO.  *path_out names the
- * broker binary used (static storage).
+ * /dev/null and our stderr, and sends HELLO without waiting: the planner
+ * goes on planning while the broker starts.  *path_out names the broker
+ * binary used (static storage).
  */
 int	brk_start(struct brk *b, const char **path_out);
+/* Waits for HELLO_ANS; sets b->ll_abi.  EPROTO for anything else. */
+int	brk_hello(struct brk *b);
 /*
  * Closes the socket (the broker then kills what is left) and reaps it,
  * keeping its wait status in wstatus.

@@ -636,8 +636,10 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	memset(out, 0, sizeof(*out));
 	out->status.outcome = SANDLOCK_NOT_RUN;
 	out->status.status = 125;
-	if (plan_all(&j, e) < 0)
-		goto done;
+	/*
+	 * The broker starts first: it execs and loads its filter on one core
+	 * while the planner plans and registers on the other.
+	 */
 	if (brk_start(&j.b, &bpath) < 0) {
 		if (peer_gone(errno) && j.b.wstatus != -1)
 			(void)sl_err(e, EPIPE, "the broker %s died at start "
@@ -651,7 +653,7 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 			    strerror(errno));
 		goto done;
 	}
-	if (check_abi(&j, e) < 0)
+	if (plan_all(&j, e) < 0)
 		goto done;
 	if (needs_sup(&j) && (j.sup_pid = sup_start(&j.sup)) < 0) {
 		(void)sl_err(e, errno, "unable to start the supervisor: %s",
@@ -660,6 +662,13 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	}
 	/* Before confinement: the entry is created now, locked until the end. */
 	if (o->name != NULL && state_register(o->name, st, n, &j.reg, e) < 0)
+		goto done;
+	if (brk_hello(&j.b) < 0) {
+		(void)sl_err(e, errno, "the broker %s did not start: %s", bpath,
+		    strerror(errno));
+		goto done;
+	}
+	if (check_abi(&j, e) < 0)
 		goto done;
 	if (o->confine_self && plan_confine_self(j.b.ll_abi, j.reg.dfd) < 0) {
 		(void)sl_err(e, errno, "unable to confine the planner: %s",
