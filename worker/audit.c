@@ -99,7 +99,7 @@ stage_line(const char *name, const struct jstage *s, size_t i, size_t n,
 		return NULL;
 	line = json_pack("{s:s, s:I, s:s, s:s?, s:I, s:I, s:o, s:s, s:s, "
 	    "s:s, s:s, s:o}", "time", now_s, "uid", (json_int_t)getuid(),
-	    "user", state_user_name(), "name", name,
+	    "user", state_user_name(getuid()), "name", name,
 	    "stage", (json_int_t)i + 1, "stages", (json_int_t)n,
 	    "argv", state_argv_json(s->argv), "cwd", cwd,
 	    "policy_digest", dig, "start", t0, "end", t1,

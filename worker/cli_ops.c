@@ -144,8 +144,12 @@ cli_ops_prepare(struct cli_opts *co)
 		co->name = NULL;
 		goto audit;
 	}
-	if (state_load(dfd, co->name, &live, &j, &e) == 0 && live ==
-	    STATE_LIVE) {
+	/*
+	 * sandbox-PID cannot be in use: no other live planner has our pid
+	 * (a stale entry of that name is replaced when we register).
+	 */
+	if (co->name != co->defname && state_load(dfd, co->name, &live, &j,
+	    &e) == 0 && live == STATE_LIVE) {
 		json_decref(j);
 		sl_close(dfd);
 		return fail("a sandbox named %s is already running: choose "

@@ -663,6 +663,9 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	/* Before confinement: the entry is created now, locked until the end. */
 	if (o->name != NULL && state_register(o->name, st, n, &j.reg, e) < 0)
 		goto done;
+	/* The audit record's user name: /etc/passwd is out of reach later. */
+	if (o->audit_fd >= 0)
+		(void)state_user_name(getuid());
 	if (brk_hello(&j.b) < 0) {
 		(void)sl_err(e, errno, "the broker %s did not start: %s", bpath,
 		    strerror(errno));

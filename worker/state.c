@@ -2,13 +2,15 @@
  * state.c: the per-user registry of running sandboxes; see state.h.
  *
  * Locking: under a flock on the directory, the planner creates its entry
- * as a temp file, locks it (LOCK_EX), writes it and renames it into place,
- * so an entry is locked from the moment it is visible until its planner
- * and everything that shares the open file (nothing: it is close-on-exec
- * and the supervisor is forked before it exists) are gone.  Prunes happen
- * under the same lock, so a prune never unlinks a fresh entry, and a temp
- * file seen under it is a leftover of a planner killed while registering
- * (state_prune_temps).
+ * as an unnamed file (O_TMPFILE; a named temp file where the file system
+ * lacks them), locks it (LOCK_EX), writes it and links (renames) it into
+ * place, so an entry is locked from the moment it is visible until its
+ * planner and everything that shares the open file (nothing: it is
+ * close-on-exec and the supervisor is forked before it exists) are gone.
+ * Prunes happen under the same lock, so a prune never unlinks a fresh
+ * entry, and a named temp file seen under it is a leftover of a planner
+ * killed while registering (state_prune_temps); an unnamed one vanishes
+ * with its planner.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -185,6 +187,11 @@ state_load(int dfd, const char *name, enum state_liveness *live,
 		return sl_err(e, EBADMSG, "the state entry %s of a running "
 		    "sandbox is corrupt (%s): stop its planner, or remove the "
 		    "file", file, why);
+	/* The name of the entry's uid, looked up here, not by every run. */
+	if (json_object_get(*jp, "user") == NULL)
+		(void)json_object_set_new(*jp, "user", json_string(
+		    state_user_name((uid_t)json_integer_value(json_object_get(
+		    *jp, "uid")))));
 	return 0;
 }
 
@@ -219,15 +226,20 @@ state_kill_signal(void)
 }
 
 const char *
-state_user_name(void)
+state_user_name(uid_t uid)
 {
 	static char buf[64];
-	struct passwd *pw = getpwuid(getuid());
+	static uid_t last = (uid_t)-1;
+	struct passwd *pw;
 
+	if (buf[0] != '\0' && uid == last)
+		return buf;	/* also once the planner is confined */
+	pw = getpwuid(uid);
 	if (pw != NULL && strlen(pw->pw_name) < sizeof(buf))
 		(void)snprintf(buf, sizeof(buf), "%s", pw->pw_name);
 	else
-		(void)snprintf(buf, sizeof(buf), "%u", (unsigned)getuid());
+		(void)snprintf(buf, sizeof(buf), "%u", (unsigned)uid);
+	last = uid;
 	return buf;
 }
 
@@ -298,48 +310,58 @@ entry_json(const char *name, const struct jstage *st, size_t n)
 	(void)clock_gettime(CLOCK_REALTIME, &now);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		(void)snprintf(cwd, sizeof(cwd), "?");
-	j = json_pack("{s:i, s:s, s:I, s:I, s:I, s:s, s:I, s:s, s:o}",
+	j = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:o}",
 	    "version", 1, "name", name, "pid", (json_int_t)getpid(),
 	    "start_time", (json_int_t)state_start_time(getpid()),
-	    "uid", (json_int_t)getuid(), "user", state_user_name(),
-	    "started_ms", (json_int_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+	    "uid", (json_int_t)getuid(), "started_ms", (json_int_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
 	    "cwd", cwd, "stages", stages);
 	return j;
 }
 
-/* Writes the entry into a new locked temp file; its fd, or -1. */
+/*
+ * Writes s into a new file of dfd, locked (LOCK_EX) before anything is
+ * written: an unnamed one (O_TMPFILE, *tmp set to "") where the file
+ * system has them, else the named temp file tmp.  Its fd, or -1.
+ */
 static int
-write_temp(int dfd, const char *tmp, json_t *j)
+write_temp(int dfd, char *tmp, const char *s)
 {
-	cleanup_free char *s = json_dumps(j, JSON_COMPACT);
+	size_t len = strlen(s);
 	int fd;
 
-	if (s == NULL) {
-		errno = ENOMEM;
-		return -1;
+	fd = openat(dfd, ".", O_CLOEXEC | O_TMPFILE | O_WRONLY, 0600);
+	if (fd >= 0)
+		tmp[0] = '\0';
+	else {
+		(void)unlinkat(dfd, tmp, 0);	/* a leftover of a dead planner */
+		fd = openat(dfd, tmp, O_CLOEXEC | O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW, 0600);
 	}
-	(void)unlinkat(dfd, tmp, 0);	/* a leftover of a dead planner */
-	fd = openat(dfd, tmp, O_CLOEXEC | O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW, 0600);
 	if (fd < 0 || flock(fd, LOCK_EX) < 0 ||
-	    write(fd, s, strlen(s)) != (ssize_t)strlen(s) ||
-	    write(fd, "\n", 1) != 1) {
+	    write(fd, s, len) != (ssize_t)len || write(fd, "\n", 1) != 1) {
 		sl_close(fd);
-		(void)unlinkat(dfd, tmp, 0);
+		if (tmp[0] != '\0')
+			(void)unlinkat(dfd, tmp, 0);
 		return -1;
 	}
 	return fd;
 }
 
-/* Under the directory lock: moves tmp into place unless name runs. */
+/*
+ * Under the directory lock: puts the entry in place unless name runs.
+ * An unnamed file is linked (a stale entry is unlinked first), a named
+ * temp file renamed over the name.
+ */
 static int
 publish(struct state_reg *reg, const char *name, const char *tmp,
     struct sandlock_error *e)
 {
 	enum state_liveness live;
 	cleanup_fd int old = -1;
+	char proc[64];
 	json_t *j;
 	long pid = 0;
+	int r;
 
 	if (probe(reg->dfd, reg->file, &old, &live) < 0)
 		return sl_err(e, errno, "unable to read the state entry %s: %s",
@@ -353,7 +375,16 @@ publish(struct state_reg *reg, const char *name, const char *tmp,
 		    "(planner pid %ld): choose another --name, or stop it with "
 		    "'sandlock kill %s'", name, pid, name);
 	}
-	if (renameat(reg->dfd, tmp, reg->dfd, reg->file) < 0)
+	if (tmp[0] != '\0')
+		r = renameat(reg->dfd, tmp, reg->dfd, reg->file);
+	else {
+		if (live == STATE_STALE)
+			(void)unlinkat(reg->dfd, reg->file, 0);
+		(void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", reg->fd);
+		r = linkat(AT_FDCWD, proc, reg->dfd, reg->file,
+		    AT_SYMLINK_FOLLOW);
+	}
+	if (r < 0)
 		return sl_err(e, errno, "unable to register sandbox %s: %s",
 		    name, strerror(errno));
 	return 0;
@@ -363,6 +394,7 @@ int
 state_register(const char *name, const struct jstage *st, size_t n,
     struct state_reg *reg, struct sandlock_error *e)
 {
+	cleanup_free char *s = NULL;
 	char tmp[96];
 	json_t *j;
 	int r;
@@ -373,7 +405,10 @@ state_register(const char *name, const struct jstage *st, size_t n,
 		return -1;
 	(void)snprintf(reg->file, sizeof(reg->file), "%s.json", name);
 	(void)snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
-	if ((j = entry_json(name, st, n)) == NULL) {
+	if ((j = entry_json(name, st, n)) != NULL)
+		s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (s == NULL) {
 		sl_closep(&reg->dfd);
 		return sl_err(e, ENOMEM, "out of memory");
 	}
@@ -381,7 +416,7 @@ state_register(const char *name, const struct jstage *st, size_t n,
 	if (flock(reg->dfd, LOCK_EX) < 0) {
 		r = sl_err(e, errno, "unable to lock the state directory: %s",
 		    strerror(errno));
-	} else if ((reg->fd = write_temp(reg->dfd, tmp, j)) < 0) {
+	} else if ((reg->fd = write_temp(reg->dfd, tmp, s)) < 0) {
 		r = sl_err(e, errno, "unable to write the state entry for %s: "
 		    "%s", name, strerror(errno));
 		(void)flock(reg->dfd, LOCK_UN);
@@ -389,9 +424,9 @@ state_register(const char *name, const struct jstage *st, size_t n,
 		r = publish(reg, name, tmp, e);
 		(void)flock(reg->dfd, LOCK_UN);
 	}
-	json_decref(j);
 	if (r < 0) {
-		(void)unlinkat(reg->dfd, tmp, 0);
+		if (tmp[0] != '\0')
+			(void)unlinkat(reg->dfd, tmp, 0);
 		sl_closep(&reg->fd);
 		sl_closep(&reg->dfd);
 	}

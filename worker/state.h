@@ -40,8 +40,8 @@ enum state_liveness {
  * Reads entry name from dfd (borrowed): *live says whether it runs, *jp
  * the parsed JSON (the caller json_decref()s it; NULL when GONE).  A
  * stale entry is pruned (unlinked under the directory lock) and reported
- * as STALE with *jp NULL.  -1 with e for a corrupt live entry or an I/O
- * error.
+ * as STALE with *jp NULL.  A live entry gets "user", the name of its
+ * "uid".  -1 with e for a corrupt live entry or an I/O error.
  */
 int	state_load(int dfd, const char *name, enum state_liveness *live,
 	    json_t **jp, struct sandlock_error *e);
@@ -54,8 +54,9 @@ struct state_reg {
 
 /*
  * Registers the job st[0..n) under name: refuses (EEXIST) if a live entry
- * has that name, prunes a stale one, writes NAME.json atomically (temp
- * file, rename) under the directory lock, and fills *reg, whose entry fd
+ * has that name, prunes a stale one, writes NAME.json atomically (an
+ * unnamed file linked into place, or a temp file renamed) under the
+ * directory lock, and fills *reg, whose entry fd
  * holds the exclusive lock: keep it while the job runs.  Must be called
  * before the planner confines itself.  reg->dfd and reg->fd are -1 on
  * error.
@@ -83,8 +84,12 @@ unsigned long long state_start_time(pid_t pid);
 /* The signal sandlock kill sends the planner (SI_QUEUE, value: signo). */
 int	state_kill_signal(void);
 
-/* The caller's user name, or its uid as text (static storage). */
-const char *state_user_name(void);
+/*
+ * The name of user uid, or the uid as text (static storage); the last
+ * answer is kept, so a lookup made before the planner confines itself
+ * (which closes /etc/passwd to it) serves the audit record afterwards.
+ */
+const char *state_user_name(uid_t uid);
 
 /* A malloc'd "YYYY-MM-DDTHH:MM:SS.mmmZ" for a CLOCK_REALTIME time. */
 char	*state_rfc3339(const struct timespec *ts);

@@ -212,6 +212,8 @@ Test(ops, ps_kill_inspect_lifecycle)
 	run(&r, ARGV(th_sandlock(), "inspect", "beta", "--json"));
 	j = json_loads(r.out, 0, NULL);
 	cr_assert(eq(sz, json_array_size(json_object_get(j, "stages")), 2));
+	cr_assert(eq(str, (char *)json_string_value(json_object_get(j, "user")),
+	    getpwuid(getuid())->pw_name));
 	json_decref(j);
 	th_run_free(&r);
 	run(&r, ARGV(th_sandlock(), "kill", "alpha"));
@@ -548,6 +550,9 @@ Test(ops, audit_lines_for_a_pipeline)
 		    "stage")), i + 1));
 		cr_assert(eq(i64, json_integer_value(json_object_get(j[i],
 		    "uid")), getuid()));
+		/* looked up before the planner confined itself */
+		cr_assert(eq(str, (char *)json_string_value(json_object_get(
+		    j[i], "user")), getpwuid(getuid())->pw_name));
 		cr_assert(eq(int, json_is_string(json_object_get(j[i], "start")) ? 1 : 0, 1));
 		cr_assert(eq(sz, strlen(json_string_value(json_object_get(j[i],
 		    "end"))), 24));
