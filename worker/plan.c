@@ -93,8 +93,22 @@ plan_rule(struct plan *pl, const char *path, uint64_t access,
 	r = &pl->rules[pl->nrules++];
 	r->fd = fd;
 	r->access = access;
-	r->real = realpath(path, NULL);
+	r->real = NULL;		/* plan_realpaths(), if a search needs it */
 	return 0;
+}
+
+/*
+ * The resolved paths of the -r and -w rules (the first rules, in that
+ * order), which only a command without a '/' needs: see plan_file().
+ */
+static void
+plan_realpaths(const struct pol *p, struct plan *pl)
+{
+	size_t i;
+
+	for (i = 0; i < p->fs_read.n + p->fs_write.n && i < pl->nrules; i++)
+		pl->rules[i].real = realpath(i < p->fs_read.n ?
+		    p->fs_read.v[i] : p->fs_write.v[i - p->fs_read.n], NULL);
 }
 
 /*
@@ -246,6 +260,8 @@ plan_build(const struct pol *p, char *const argv[], const char *extra_env,
 		return sl_err(e, errno, "%s: %s (the working directory%s)", cwd,
 		    lc_strerror(errno, buf, sizeof(buf)),
 		    p->cwd != NULL ? ", given to --cwd" : "");
+	if (strchr(argv[0], '/') == NULL)
+		plan_realpaths(p, pl);
 	if (plan_file(pl, argv[0], r, e) < 0) {
 		if (errno == ENOMEM)
 			return sl_err(e, ENOMEM, "out of memory");

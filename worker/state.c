@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sha2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,16 @@ private_dir(const char *path)
 	    (sb.st_mode & 07777) == 0700;
 }
 
+/* Whether path is root's world-writable sticky directory, as /tmp is. */
+static bool
+sticky_dir(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && sb.st_uid == 0 &&
+	    (sb.st_mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH);
+}
+
 int
 state_dir_open(char path[4096], struct sandlock_error *e)
 {
@@ -56,7 +67,13 @@ state_dir_open(char path[4096], struct sandlock_error *e)
 	else if (private_dir(run))
 		(void)snprintf(buf, sizeof(buf), "%s/sandlock", run);
 	else
-		(void)snprintf(buf, sizeof(buf), "/tmp/sandlock-%u",
+		/*
+		 * Memory-backed like a runtime directory: a disk file system
+		 * (ext4 /tmp) costs every run an inode allocation that scans
+		 * past recently deleted inodes.  Both are sticky, root's.
+		 */
+		(void)snprintf(buf, sizeof(buf), "%s/sandlock-%u",
+		    sticky_dir("/dev/shm") ? "/dev/shm" : "/tmp",
 		    (unsigned)getuid());
 	made = mkdir(buf, 0700) == 0;
 	if (!made && errno != EEXIST)
@@ -283,9 +300,9 @@ stage_json(const struct jstage *s)
 	for (i = 0; s->argv[i] != NULL; i++)
 		if (pol_strv_add(&prog, s->argv[i]) < 0)
 			goto out;
-	if (pol_canon(s->pol, &prog, &canon, &len) < 0 ||
-	    pol_digest(s->pol, &prog, hex) < 0)
+	if (pol_canon(s->pol, &prog, &canon, &len) < 0)
 		goto out;
+	(void)SHA256Data((const uint8_t *)canon, len, hex);	/* pol_digest() */
 	o = json_pack("{s:o, s:s, s:s+}", "argv", state_argv_json(s->argv),
 	    "policy", canon, "digest", "sha256:", hex);
 out:

@@ -19,7 +19,8 @@
  * Opens (creating it 0700 if needed) and verifies the state directory:
  * $XDG_RUNTIME_DIR/sandlock if that variable names a directory owned by
  * us with mode 0700, else /run/user/UID/sandlock if /run/user/UID is
- * such a directory, else /tmp/sandlock-UID.  The directory itself must be
+ * such a directory, else /dev/shm/sandlock-UID (/tmp/sandlock-UID if
+ * /dev/shm is not root's sticky directory).  The directory itself must be
  * ours, not a symlink, mode 0700.  Returns an O_DIRECTORY fd (the caller
  * closes it) and the path in path[] (if not NULL), or -1 with e: EEXIST
  * when it exists but is not ours, mode 0700 and a directory; the errno of
