@@ -4,7 +4,8 @@
  * The baseline is loaded by the broker on itself at startup, so every stage
  * inherits it and cannot remove it: a hand-written prefix (wrong
  * architecture kills the process; x32 numbers and numbers above SL_NR_MAX
- * get ENOSYS) and a libseccomp table of calls no stage may make.
+ * get ENOSYS) and a libseccomp table of calls no stage may make, compiled
+ * at build time (broker/gen/baseline.c, with SL_BASELINE_GEN).
  * The stage filter, loaded by each stage just before execve, adds what the
  * broker itself still needs (setsid, metadata calls) and the extra denials.
  * Across filters the kernel applies the most restrictive answer, so no later
@@ -63,6 +64,7 @@ load_prefix(void)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
+#ifdef SL_BASELINE_GEN
 /* Calls no stage may make, with EPERM (see SECURITY.md for each reason). */
 static const int base_eperm[] = {
 	/* mounts and root changes */
@@ -130,6 +132,9 @@ base_rules(scmp_filter_ctx c)
 		    SCMP_SYS(clone3), 0);
 	return r;
 }
+#else
+#include "baseline_bpf.h"	/* base_rules(), compiled by make */
+#endif
 
 static scmp_filter_ctx
 filter_new(void)
@@ -156,23 +161,17 @@ filter_new(void)
 	return c;
 }
 
+#ifndef SL_BASELINE_GEN
 int
 sc_load_baseline(void)
 {
-	scmp_filter_ctx c;
-	int r;
+	struct sock_fprog prog = { SL_NITEMS(baseline_bpf), baseline_bpf };
 
-	if (load_prefix() < 0 || (c = filter_new()) == NULL)
+	if (load_prefix() < 0)
 		return -1;
-	if ((r = base_rules(c)) == 0)
-		r = seccomp_load(c);
-	seccomp_release(c);
-	if (r != 0) {
-		errno = -r;
-		return -1;
-	}
-	return 0;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
+#endif
 
 /* Always denied to a stage: it keeps every descendant in its group. */
 static const int stage_eperm[] = {
