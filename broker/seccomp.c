@@ -2,10 +2,11 @@
  * seccomp.c: the two filters every stage runs under.
  *
  * The baseline is loaded by the broker on itself at startup, so every stage
- * inherits it and cannot remove it: a hand-written prefix (wrong
- * architecture kills the process; x32 numbers and numbers above SL_NR_MAX
- * get ENOSYS) and a libseccomp table of calls no stage may make, compiled
- * at build time (broker/gen/baseline.c, with SL_BASELINE_GEN).
+ * inherits it and cannot remove it: one program, a hand-written prefix
+ * (wrong architecture kills the process; x32 numbers and numbers above
+ * SL_NR_MAX get ENOSYS) followed by a libseccomp table of calls no stage
+ * may make, put together at build time (broker/gen/baseline.c, with
+ * SL_BASELINE_GEN).
  * The stage filter, loaded by each stage just before execve, adds what the
  * broker itself still needs (setsid, metadata calls) and the extra denials.
  * Across filters the kernel applies the most restrictive answer, so no later
@@ -30,41 +31,32 @@
 #define RET_ERRNO(e)	(SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
 #define EPERM_ACT	SCMP_ACT_ERRNO(EPERM)
 
+#ifdef SL_BASELINE_GEN
 /*
  * The prefix: architecture, x32, unknown numbers, and personality(2), whose
  * argument the kernel reads as 32 bits: only PER_LINUX (0) and the query
- * (0xffffffff) pass, whatever the high half holds.
+ * (0xffffffff) pass, whatever the high half holds.  Instruction 12, where
+ * the other calls go on, is the first of the table's program, which
+ * broker/gen/baseline.c appends: one filter, evaluated once per syscall.
  */
-static int
-load_prefix(void)
-{
-	struct sock_filter f[] = {
-		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, arch)),
-		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-		    SL_AUDIT_ARCH_X86_64, 1, 0),
-		/* 2 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		/* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		/* 4 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SL_X32_SYSCALL_BIT,
-		    6, 0),
-		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, SL_NR_MAX, 5, 0),
-		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SCMP_SYS(personality),
-		    0, 5),
-		/* 7 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, args[0])),	/* low half */
-		/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0),
-		/* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffU, 2, 0),
-		/* 10 */ BPF_STMT(BPF_RET | BPF_K, RET_ERRNO(EPERM)),
-		/* 11 */ BPF_STMT(BPF_RET | BPF_K, RET_ERRNO(ENOSYS)),
-		/* 12 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { SL_NITEMS(f), f };
+static const struct sock_filter prefix[] = {
+	/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, arch)),
+	/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SL_AUDIT_ARCH_X86_64, 1, 0),
+	/* 2 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	/* 3 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, nr)),
+	/* 4 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, SL_X32_SYSCALL_BIT, 6, 0),
+	/* 5 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, SL_NR_MAX, 5, 0),
+	/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SCMP_SYS(personality), 0, 5),
+	/* 7 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	    offsetof(struct seccomp_data, args[0])),	/* low half */
+	/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0),
+	/* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffU, 2, 0),
+	/* 10 */ BPF_STMT(BPF_RET | BPF_K, RET_ERRNO(EPERM)),
+	/* 11 */ BPF_STMT(BPF_RET | BPF_K, RET_ERRNO(ENOSYS)),
+};
 
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-}
-
-#ifdef SL_BASELINE_GEN
 /* Calls no stage may make, with EPERM (see SECURITY.md for each reason). */
 static const int base_eperm[] = {
 	/* mounts and root changes */
@@ -167,8 +159,6 @@ sc_load_baseline(void)
 {
 	struct sock_fprog prog = { SL_NITEMS(baseline_bpf), baseline_bpf };
 
-	if (load_prefix() < 0)
-		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 #endif
