@@ -69,6 +69,12 @@ int	sc_load_baseline(void);
 /* Builds a stage's filter with its extra denials; NULL with errno. */
 scmp_filter_ctx sc_stage_filter(const uint32_t *deny, uint32_t ndeny,
 	    const uint32_t *notify, uint32_t nnotify);
+/*
+ * Loads c, or for NULL the filter of a stage with no extra denial and
+ * nothing notified: sc_stage_filter(NULL, 0, NULL, 0) compiled at build
+ * time (broker/gen/baseline.c).  0, or -1 with errno.
+ */
+int	sc_load_stage(scmp_filter_ctx c);
 /* Whether the stage's NOTIFY list holds nr. */
 int	sc_notified(const struct stage *st, int nr);
 /* Loads a filter notifying these syscalls; returns the listener or -1. */

@@ -125,7 +125,28 @@ base_rules(scmp_filter_ctx c)
 	return r;
 }
 #else
-#include "baseline_bpf.h"	/* base_rules(), compiled by make */
+#include "baseline_bpf.h"	/* baseline_bpf[], stage_bpf[]: make */
+
+int
+sc_load_baseline(void)
+{
+	struct sock_fprog prog = { SL_NITEMS(baseline_bpf), baseline_bpf };
+
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+int
+sc_load_stage(scmp_filter_ctx c)
+{
+	struct sock_fprog prog = { SL_NITEMS(stage_bpf), stage_bpf };
+	int r = c != NULL ? seccomp_load(c) : 0;
+
+	if (c == NULL)
+		return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+		    &prog);
+	errno = -r;
+	return r != 0 ? -1 : 0;
+}
 #endif
 
 static scmp_filter_ctx
@@ -153,15 +174,6 @@ filter_new(void)
 	return c;
 }
 
-#ifndef SL_BASELINE_GEN
-int
-sc_load_baseline(void)
-{
-	struct sock_fprog prog = { SL_NITEMS(baseline_bpf), baseline_bpf };
-
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
-}
-#endif
 
 /* Always denied to a stage: it keeps every descendant in its group. */
 static const int stage_eperm[] = {

@@ -197,7 +197,7 @@ SL_NORETURN static void
 child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
     uint32_t flags)
 {
-	int keep[4], errfd = fds[0], r;
+	int keep[4], errfd = fds[0];
 
 	keep[0] = fds[0];	/* status out */
 	keep[1] = fds[1];	/* go in */
@@ -229,10 +229,8 @@ child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
 		child_fail(errfd, SL_STEP_NOTIFY);
 	if (net_load(st) < 0)
 		child_fail(errfd, SL_STEP_SECCOMP);
-	if ((r = seccomp_load(filter)) != 0) {
-		errno = -r;
+	if (sc_load_stage(filter) < 0)
 		child_fail(errfd, SL_STEP_SECCOMP);
-	}
 	execve(st->file, st->argv, st->envp != NULL ? st->envp :
 	    (char *[]){ NULL });
 	child_fail(errfd, SL_STEP_EXEC);
@@ -280,7 +278,7 @@ stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
 {
 	int sp[2] = { -1, -1 }, gp[2] = { -1, -1 }, fds[3], step = 0, err;
 	pid_t self = getpid(), pid;
-	scmp_filter_ctx filter;
+	scmp_filter_ctx filter = NULL;	/* NULL: the default, prebuilt */
 
 	ans->stage = idx;
 	if (brk_ll_abi < SL_LL_ABI_REQUIRED && !(flags & SL_EXEC_DEGRADED)) {
@@ -288,8 +286,8 @@ stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
 		spawn_failed(st, ans, SL_STEP_LANDLOCK_ABI);
 		return;
 	}
-	if ((filter = sc_stage_filter(deny, ndeny, st->notify,
-	    st->nnotify)) == NULL) {
+	if ((ndeny | st->nnotify) != 0 && (filter = sc_stage_filter(deny,
+	    ndeny, st->notify, st->nnotify)) == NULL) {
 		spawn_failed(st, ans, SL_STEP_SECCOMP);
 		return;
 	}
@@ -302,7 +300,8 @@ stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
 		fds[2] = cwd_fd;
 		child(st, fds, self, filter, flags);
 	}
-	seccomp_release(filter);
+	if (filter != NULL)
+		seccomp_release(filter);
 	sl_closep(&sp[1]);
 	sl_closep(&gp[0]);
 	if (pid > 0 && (st->pid = pid, st->pidfd = (int)syscall(
