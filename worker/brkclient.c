@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "brkclient.h"
+#include "compat/landlock.h"
 #include "paths.h"
 #include "msg.h"
 #include "wbuf.h"
@@ -65,15 +66,21 @@ queue_exit(struct brk *b)
 	return 0;
 }
 
+static int hello(struct brk *);
+
 /*
- * Waits for the answer of the last request; EPROTO for anything else.
- * An fd it carries goes to *fdp (closed when fdp is NULL).
+ * Waits for the answer to request seq, after HELLO_ANS if that is still
+ * to come; EPROTO for anything else.  An fd it carries goes to *fdp
+ * (closed when fdp is NULL).
  */
 static int
-answer(struct brk *b, uint32_t type, void *body, size_t len, int *fdp)
+answer(struct brk *b, uint32_t type, uint32_t seq, void *body, size_t len,
+    int *fdp)
 {
 	int r;
 
+	if (b->hello && type != MSG_HELLO_ANS && hello(b) < 0)
+		return -1;
 	for (;;) {
 		if ((r = msg_recv(b->sock, &rmsg)) <= 0) {
 			if (r == 0)
@@ -89,7 +96,7 @@ answer(struct brk *b, uint32_t type, void *body, size_t len, int *fdp)
 	if (fdp != NULL && rmsg.nfds == 1)
 		*fdp = msg_take_fd(&rmsg, 0);
 	msg_free(&rmsg);
-	if (rmsg.hdr.type != type || rmsg.hdr.seq != b->seq ||
+	if (rmsg.hdr.type != type || rmsg.hdr.seq != seq ||
 	    rmsg.bodylen != len) {
 		errno = EPROTO;
 		return -1;
@@ -146,6 +153,8 @@ brk_start(struct brk *b, const char **path_out)
 	b->pid = pid;
 	b->seq = 0;
 	b->npending = 0;
+	b->ll_abi = sl_ll_abi();
+	b->hello = true;
 	if (request(b, MSG_HELLO, &h, sizeof(h), NULL, 0) < 0) {
 		brk_stop(b);
 		return -1;
@@ -153,19 +162,20 @@ brk_start(struct brk *b, const char **path_out)
 	return 0;
 }
 
-int
-brk_hello(struct brk *b)
+/* HELLO_ANS (seq 1): our version, and the Landlock ABI we found. */
+static int
+hello(struct brk *b)
 {
 	struct m_hello_ans ha;
 
+	b->hello = false;
 	errno = 0;
-	if (answer(b, MSG_HELLO_ANS, &ha, sizeof(ha), NULL) < 0 ||
-	    ha.version != SL_PROTO_VERSION) {
+	if (answer(b, MSG_HELLO_ANS, 1, &ha, sizeof(ha), NULL) < 0 ||
+	    ha.version != SL_PROTO_VERSION || (int)ha.ll_abi != b->ll_abi) {
 		if (errno == 0)
 			errno = EPROTO;
 		return -1;
 	}
-	b->ll_abi = (int)ha.ll_abi;
 	return 0;
 }
 
@@ -304,7 +314,8 @@ brk_stage_exec(struct brk *b, uint32_t stage, uint32_t flags,
 	if (request(b, MSG_STAGE_EXEC, w.buf, w.len, &cwd_fd, 1) < 0)
 		return -1;
 	*listener = -1;
-	return answer(b, MSG_STAGE_EXEC_ANS, ans, sizeof(*ans), listener);
+	return answer(b, MSG_STAGE_EXEC_ANS, b->seq, ans, sizeof(*ans),
+	    listener);
 }
 
 int

@@ -6,6 +6,7 @@
 #ifndef SL_BRKCLIENT_H
 #define SL_BRKCLIENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -16,7 +17,8 @@ struct brk {
 	pid_t pid;
 	int wstatus;		/* its wait status once reaped, else -1 */
 	uint32_t seq;
-	int ll_abi;
+	int ll_abi;		/* ours, which HELLO_ANS must confirm */
+	bool hello;		/* HELLO_ANS still to come */
 	/* EXITs that arrived while an answer was awaited, oldest first */
 	struct m_exit pending[SL_MAX_STAGES];
 	uint32_t npending;
@@ -24,13 +26,13 @@ struct brk {
 
 /*
  * Finds and starts sandlock-broker with its socket on fd 3, stdin on
- * /dev/null and our stderr, and sends HELLO without waiting: the planner
- * goes on planning while the broker starts.  *path_out names the broker
- * binary used (static storage).
+ * /dev/null and our stderr, sets b->ll_abi to the Landlock ABI this
+ * kernel has, and sends HELLO without waiting: the planner goes on
+ * planning and sending while the broker starts, and the first answer
+ * awaited (EXEC_ANS) comes after HELLO_ANS, which must carry the same
+ * ABI (else EPROTO).  *path_out names the broker binary (static storage).
  */
 int	brk_start(struct brk *b, const char **path_out);
-/* Waits for HELLO_ANS; sets b->ll_abi.  EPROTO for anything else. */
-int	brk_hello(struct brk *b);
 /*
  * Closes the socket (the broker then kills what is left) and reaps it,
  * keeping its wait status in wstatus.

@@ -638,7 +638,8 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	out->status.status = 125;
 	/*
 	 * The broker starts first: it execs and loads its filter on one core
-	 * while the planner plans and registers on the other.
+	 * while the planner plans, registers, confines itself and sends the
+	 * first stage on the other; the broker then reads them in one go.
 	 */
 	if (brk_start(&j.b, &bpath) < 0) {
 		if (peer_gone(errno) && j.b.wstatus != -1)
@@ -666,11 +667,6 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	/* The audit record's user name: /etc/passwd is out of reach later. */
 	if (o->audit_fd >= 0)
 		(void)state_user_name(getuid());
-	if (brk_hello(&j.b) < 0) {
-		(void)sl_err(e, errno, "the broker %s did not start: %s", bpath,
-		    strerror(errno));
-		goto done;
-	}
 	if (check_abi(&j, e) < 0)
 		goto done;
 	if (o->confine_self && plan_confine_self(j.b.ll_abi, j.reg.dfd) < 0) {
