@@ -1,10 +1,12 @@
 #!/bin/sh
-# tests/bench/bench.sh BUILD: the benchmarks of `make bench`, on this
-# machine, each as a ratio to a bare run measured in the same invocation
-# (runs interleaved to cancel drift).  Writes a Markdown table to stdout
-# and to BUILD/bench.md.
+# tests/bench/bench.sh BUILD [startup]: the benchmarks of `make bench`, on
+# this machine, each as a ratio to a bare run measured in the same
+# invocation (runs interleaved to cancel drift).  Writes a Markdown table
+# to stdout and to BUILD/bench.md.  With "startup" (make bench-startup),
+# only the startup rows.
 set -eu
 build=$(cd "$1" && pwd)
+only=${2:-}
 sl=$build/sandlock
 t=$build/timeit
 sys="-r /usr -r /lib -r /lib64 -r /bin"
@@ -20,22 +22,28 @@ echo
 echo "| case | bare | sandlock | ratio |"
 echo "|---|---|---|---|"
 
-# startup: /bin/true, 200 interleaved runs, median (p90) in microseconds,
-# with the default policy, with -P (supervisor), --no-supervisor, and
-# bubblewrap's --ro-bind / / when it is installed
-set -- $("$t" 200 -- /bin/true ::: "$sl" run $sys -- /bin/true ::: \
+# startup: /bin/true, 500 rounds, each running bare, sandlock (default
+# policy, -P 64, --no-supervisor) and bubblewrap's --ro-bind / / (when it
+# is installed) one after the other, so that all share the machine's
+# drift; median (p90) in microseconds, each as a ratio to the bare runs of
+# the same rounds
+bw=""
+if command -v bwrap >/dev/null 2>&1; then
+	bw="::: bwrap --ro-bind / / /bin/true"
+fi
+set -- $("$t" 500 -- /bin/true ::: "$sl" run $sys -- /bin/true ::: \
     "$sl" run $sys -P 64 -- /bin/true ::: \
-    "$sl" run $sys --no-supervisor -- /bin/true)
+    "$sl" run $sys --no-supervisor -- /bin/true $bw)
 row "startup /bin/true, median (p90) µs" "$1 ($2)" "$3 ($4)" \
     "$(ratio "$3" "$1")× time"
 row "startup with a supervisor (-P 64)" "$1 ($2)" "$5 ($6)" \
     "$(ratio "$5" "$1")× time"
 row "startup --no-supervisor" "$1 ($2)" "$7 ($8)" "$(ratio "$7" "$1")× time"
-if command -v bwrap >/dev/null 2>&1; then
-	set -- $("$t" 200 -- /bin/true ::: bwrap --ro-bind / / /bin/true)
-	row "bubblewrap --ro-bind / / /bin/true (for comparison)" "$1 ($2)" \
-	    "$3 ($4)" "$(ratio "$3" "$1")× time"
+if [ -n "$bw" ]; then
+	row "bubblewrap --ro-bind / / /bin/true, same rounds (comparison)" \
+	    "$1 ($2)" "$9 (${10})" "$(ratio "$9" "$1")× time"
 fi
+[ "$only" = startup ] && exit 0
 
 # pipeline throughput, 11 interleaved runs each.  "fed": 1 GiB from a bare
 # producer through 3 sandboxed stages; "all": the producer is a sandboxed
