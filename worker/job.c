@@ -21,6 +21,7 @@
 #include "mediate.h"
 #include "netmed.h"
 #include "msg.h"
+#include "procfs.h"
 #include "state.h"
 #include "supervisor.h"
 #include "util.h"
@@ -120,8 +121,13 @@ plan_all(struct jrun *j, struct sandlock_error *e)
 			    sl_err(e, errno, "stage %zu (%s): %s", i + 1,
 			    s->argv[0], d.msg);
 		if (plan_build(s->pol, s->argv, s->extra_env, &s->plan, &s->res,
-		    &se) == 0)
+		    &se) == 0) {
+			/* Without a supervisor nothing can hide other
+			 * processes' /proc entries (sandlock(1)). */
+			s->procfs = !s->pol->no_supervisor &&
+			    proc_reachable(&s->plan);
 			continue;
+		}
 		if (s->res.status != 127)
 			return j->n == 1 ? sl_err(e, errno, "%s", se.msg) :
 			    sl_err(e, errno, "stage %zu (%s): %s", i + 1,
@@ -175,15 +181,25 @@ mediates(const struct pol *p)
 	return p->fs_write.n > 0 && !p->no_supervisor;
 }
 
+/* Whether a stage needs the supervisor. */
+static bool
+supervised(const struct jstage *s)
+{
+	return pol_needs_supervisor(s->pol) || s->procfs;
+}
+
 /* LIMITS and NOTIFY, for a policy that has limits or write rules. */
 static int
-send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
+send_limits(struct jrun *j, uint32_t idx, const struct jstage *s)
 {
 	static const uint32_t procs[] = SUP_NOTIFY_PROCS;
 	static const uint32_t meta[] = MED_NOTIFY;
 	static const uint32_t net[] = NET_NOTIFY;
+	static const uint32_t proc[] = PROC_NOTIFY;
 	const struct netplan *np = &j->st[idx].plan.net;
-	uint32_t nrs[SL_NITEMS(procs) + SL_NITEMS(meta) + SL_NITEMS(net)];
+	uint32_t nrs[SL_NITEMS(procs) + SL_NITEMS(meta) + SL_NITEMS(net) +
+	    SL_NITEMS(proc)];
+	const struct pol *p = s->pol;
 	uint32_t n = 0, i;
 	struct m_limits l;
 
@@ -205,6 +221,8 @@ send_limits(struct jrun *j, uint32_t idx, const struct pol *p)
 		if ((net[i] != 50 || (np->flags & SL_NET_TCP)) &&
 		    (i < 2 || np->sends))
 			nrs[n++] = net[i];
+	for (i = 0; s->procfs && i < SL_NITEMS(proc); i++)
+		nrs[n++] = proc[i];
 	if (n > 0 && brk_stage_notify(&j->b, idx, (uint32_t)j->sup_pid, nrs,
 	    n) < 0)
 		return -1;
@@ -237,7 +255,7 @@ send_stage(struct jrun *j, uint32_t idx, struct jstage *s,
 	if (brk_stage_strs(b, idx, SL_STR_FILE, &pl->file, 1) < 0 ||
 	    brk_stage_strs(b, idx, SL_STR_ARGV, s->argv, argc) < 0 ||
 	    brk_stage_strs(b, idx, SL_STR_ENV, pl->env.v, pl->env.n) < 0 ||
-	    send_limits(j, idx, s->pol) < 0)
+	    send_limits(j, idx, s) < 0)
 		return -1;
 	if (s->pol->allow_degraded)
 		flags |= SL_EXEC_DEGRADED;
@@ -267,6 +285,11 @@ supervise(struct jrun *j, uint32_t idx, const struct jstage *s, int *lfd)
 		    (s->plan.net.rules.ephemeral_ok ? SUP_NET_EPHEMERAL : 0);
 	for (i = 0; ss.net && r == 0 && i < s->plan.net.rules.n; i++)
 		r = sup_add_net(j->sup, idx, &s->plan.net.rules.r[i]);
+	ss.procfs = s->procfs;
+	/* Every rule, for the opener's copy of the stage's ruleset. */
+	for (i = 0; ss.procfs && r == 0 && i < s->plan.nrules; i++)
+		r = sup_add_procrule(j->sup, idx, s->plan.rules[i].fd,
+		    s->plan.rules[i].access);
 	/* The write rules, as the very inodes the broker's ruleset holds. */
 	for (i = 0; ss.mediate && r == 0 && i < s->plan.nrules; i++)
 		if (s->plan.rules[i].access == SL_LL_FS_WRITE_SET)
@@ -339,7 +362,7 @@ start_all(struct jrun *j, struct sandlock_error *e)
 				s->pgid = (pid_t)ans.pid;
 				j->running++;
 			}
-			if (s->running && pol_needs_supervisor(s->pol)) {
+			if (s->running && supervised(s)) {
 				if (supervise(j, (uint32_t)i, s, &lfd) < 0) {
 					close_fds(s);
 					if (peer_gone(errno))
@@ -610,7 +633,7 @@ needs_sup(const struct jrun *j)
 	size_t i;
 
 	for (i = 0; i < j->n; i++)
-		if (j->st[i].runnable && pol_needs_supervisor(j->st[i].pol))
+		if (j->st[i].runnable && supervised(&j->st[i]))
 			return true;
 	return false;
 }

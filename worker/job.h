@@ -22,6 +22,7 @@ struct jstage {
 	bool running;
 	bool mem_killed;		/* by the supervisor, for -m */
 	bool supervised;		/* handed to the supervisor */
+	bool procfs;			/* its opens and listings mediated */
 	uint64_t denied;		/* calls it refused, if supervised */
 	pid_t pgid;
 	struct timespec t_start, t_end;	/* CLOCK_REALTIME, for the audit */

@@ -23,8 +23,11 @@ enum sup_msg {
 				 * a write rule's O_PATH fd (struct sup_rule) */
 	SUP_QUERY = 5,		/* planner -> supervisor, no body */
 	SUP_COUNTS = 6,		/* answer: struct sup_counts */
-	SUP_NET = 8		/* planner -> supervisor, before SUP_STAGE:
+	SUP_NET = 8,		/* planner -> supervisor, before SUP_STAGE:
 				 * a network rule (struct sup_net + u16 ports) */
+	SUP_PROCRULE = 7	/* planner -> supervisor, before SUP_STAGE:
+				 * any rule's O_PATH fd (struct sup_procrule),
+				 * for the /proc opener's domain */
 };
 
 /* Calls the supervisor refused (any error answer), per stage index. */
@@ -37,6 +40,12 @@ struct sup_rule {
 	uint32_t zero;
 };
 
+struct sup_procrule {
+	uint32_t stage;
+	uint32_t zero;
+	uint64_t access;	/* SL_LL_FS_* as sent to the broker */
+};
+
 struct sup_stage {
 	uint32_t stage;
 	uint32_t pgid;
@@ -44,7 +53,7 @@ struct sup_stage {
 	uint32_t mediate;	/* metadata calls beneath the SUP_RULEs */
 	uint64_t max_mem;	/* bytes, 0: none */
 	uint32_t net;		/* SUP_NET_* */
-	uint32_t zero;
+	uint32_t procfs;	/* opens and listings (procfs.h) */
 };
 
 #define SUP_NET_ON	(1U << 0)	/* connect and sends (netmed.h) */
@@ -84,6 +93,8 @@ int	sup_add_stage(int sock, const struct sup_stage *s, int listener);
 int	sup_add_rule(int sock, uint32_t stage, int fd);
 /* Sent by the planner before sup_add_stage: one network rule. */
 int	sup_add_net(int sock, uint32_t stage, const struct pol_net_rule *r);
+/* Sent before sup_add_stage: one rule of the stage's ruleset (fd borrowed). */
+int	sup_add_procrule(int sock, uint32_t stage, int fd, uint64_t access);
 /* Asks for the denial counts and waits (at most 2 s) for them. */
 int	sup_query(int sock, struct sup_counts *c);
 

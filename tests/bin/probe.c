@@ -17,6 +17,7 @@
  *       -o /tmp/probe tests/bin/probe.c -lpthread
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1520,20 +1521,27 @@ static int op_fill_tree(UNUSED int argc, char **argv)
 	    res[2], res[3]);
 }
 
-/* chmod-bench PATH N: times N chmod calls; "ok MEDIAN_NS P99_NS". */
-static int op_chmod_bench(UNUSED int argc, char **argv)
+/*
+ * chmod-bench PATH N, open-bench PATH N: times N chmod calls (or opens,
+ * each closed); "ok MEDIAN_NS P99_NS".
+ */
+static int time_calls(char **argv, bool open_it)
 {
 	struct timespec a, b;
 	long *t;
-	int n, i;
+	int n, i, fd;
 
 	if (!parse_int(argv[1], &n) || n <= 0 ||
 	    (t = calloc((size_t)n, sizeof(long))) == NULL)
 		return usage_error("bad count", argv[1]);
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		if (chmod(argv[0], 0644) < 0)
+		fd = open_it ? open(argv[0], O_RDONLY | O_CLOEXEC) :
+		    chmod(argv[0], 0644);
+		if (fd < 0)
 			return print_err(errno);
+		if (open_it)
+			close(fd);
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		t[i] = (b.tv_sec - a.tv_sec) * 1000000000L +
 		    (b.tv_nsec - a.tv_nsec);
@@ -1580,6 +1588,109 @@ static int op_connect_bench(UNUSED int argc, char **argv)
 	qsort(t, (size_t)n, sizeof(long), cmp_long);
 	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
 	return 0;
+}
+
+static int op_chmod_bench(UNUSED int argc, char **argv)
+{
+	return time_calls(argv, false);
+}
+
+static int op_open_bench(UNUSED int argc, char **argv)
+{
+	return time_calls(argv, true);
+}
+
+/*
+ * open-race ALLOWED DENIED N: one thread flips a path buffer between two
+ * /proc status files while this one opens it N times and reads the Pid
+ * line; "ok OKS FAILS FOREIGN", FOREIGN counting opens of another pid's.
+ */
+static int op_open_race(UNUSED int argc, char **argv)
+{
+	char buf[4096], *p;
+	struct flip f;
+	pthread_t t;
+	int n, i, fd, oks = 0, fails = 0, foreign = 0;
+	ssize_t r;
+
+	if (!parse_int(argv[2], &n) || strlen(argv[0]) >= sizeof(f.path) ||
+	    strlen(argv[1]) >= sizeof(f.path))
+		return usage_error("bad arguments", argv[2]);
+	memset(&f, 0, sizeof(f));
+	f.a = argv[0];
+	f.b = argv[1];
+	strcpy(f.path, f.a);
+	if (pthread_create(&t, NULL, flipper, &f) != 0)
+		return print_err(EAGAIN);
+	for (i = 0; i < n; i++) {
+		if ((fd = open(f.path, O_RDONLY | O_CLOEXEC)) < 0) {
+			fails++;
+			continue;
+		}
+		oks++;
+		r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[r > 0 ? r : 0] = '\0';
+		if ((p = strstr(buf, "\nPid:")) == NULL ||
+		    atoi(p + 5) != (int)getpid())
+			foreign++;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	printf("ok %d %d %d\n", oks, fails, foreign);
+	return 0;
+}
+
+/*
+ * proc-list PID: starts a child, lists /proc and opens the child's status;
+ * "ok SELF CHILD PID COUNT": whether the caller's pid, the child's (listed
+ * and its status opened) and PID are listed (1/0), and how many pids are.
+ */
+static int op_proc_list(UNUSED int argc, char **argv)
+{
+	int pid, self = 0, kid = 0, other = 0, count = 0, fd;
+	struct dirent *de;
+	char path[64];
+	pid_t child;
+	DIR *d;
+
+	if (!parse_int(argv[0], &pid))
+		return usage_error("bad pid", argv[0]);
+	if ((child = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	if (child < 0 || (d = opendir("/proc")) == NULL)
+		return print_err(errno);
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		count++;
+		self |= atoi(de->d_name) == (int)getpid();
+		kid |= atoi(de->d_name) == (int)child;
+		other |= atoi(de->d_name) == pid;
+	}
+	if (errno != 0)
+		return print_err(errno);
+	closedir(d);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		kid = 0;
+	else
+		close(fd);
+	kill(child, SIGKILL);
+	wait_child(child);
+	printf("ok %d %d %d %d\n", self, kid, other, count);
+	return 0;
+}
+
+/* read-in DIR PATH: chdir(DIR), then read PATH (relative to it). */
+static int op_read_in(UNUSED int argc, char **argv)
+{
+	if (chdir(argv[0]) < 0)
+		return print_err(errno);
+	return op_read(1, argv + 1);
 }
 
 /* nodump-chmod PATH MODE: PR_SET_DUMPABLE 0, then chmod. */
@@ -2478,6 +2589,10 @@ static const struct op ops[] = {
 	{ "nodump-chmod", op_nodump_chmod, 2, "PATH MODE" },
 	{ "chmod-bench", op_chmod_bench, 2, "PATH N" },
 	{ "connect-bench", op_connect_bench, 1, "N" },
+	{ "open-bench", op_open_bench, 2, "PATH N" },
+	{ "open-race", op_open_race, 3, "ALLOWED DENIED N" },
+	{ "proc-list", op_proc_list, 1, "PID" },
+	{ "read-in", op_read_in, 2, "DIR PATH" },
 	{ "alloc", op_alloc, 1, "MB" },
 	{ "tiocsti", op_tiocsti, 0, "[hi]" },
 	{ "tioclinux", op_tioclinux, 0, "[hi]" },
