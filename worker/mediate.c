@@ -87,26 +87,32 @@ med_mem_open(uint32_t tid, int flags)
 }
 
 /* A NUL-terminated string, read page by page (the end may be unmapped). */
-static int
-mem_str(struct call *c, uint64_t addr, char *buf, size_t max)
+int
+med_mem_str(int mem, int listener, uint64_t id, uint64_t addr, char *buf,
+    size_t max)
 {
 	size_t got = 0, chunk;
-	uint64_t id = c->n->id;
 	ssize_t r;
 
 	while (got < max) {
 		chunk = 4096 - (size_t)((addr + got) % 4096);
 		if (chunk > max - got)
 			chunk = max - got;
-		r = pread(c->mem, buf + got, chunk, (off_t)(addr + got));
+		r = pread(mem, buf + got, chunk, (off_t)(addr + got));
 		if (r <= 0)
 			return -EFAULT;
 		if (memchr(buf + got, '\0', (size_t)r) != NULL)
-			return ioctl(c->listener, SECCOMP_IOCTL_NOTIF_ID_VALID,
+			return ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID,
 			    &id) < 0 ? -EFAULT : 0;
 		got += (size_t)r;
 	}
 	return -ENAMETOOLONG;
+}
+
+static int
+mem_str(struct call *c, uint64_t addr, char *buf, size_t max)
+{
+	return med_mem_str(c->mem, c->listener, c->n->id, addr, buf, max);
 }
 
 /* The directory the stage's path is relative to, as our own fd. */

@@ -50,6 +50,13 @@ int	med_mem_open(uint32_t tid, int flags);
 int	med_mem_read(int mem, int listener, uint64_t id, uint64_t addr,
 	    void *buf, size_t len);
 /*
+ * Copies the NUL-terminated string at addr (at most max bytes with the
+ * NUL), then checks that notification id is still live: 0, -EFAULT or
+ * -ENAMETOOLONG.
+ */
+int	med_mem_str(int mem, int listener, uint64_t id, uint64_t addr,
+	    char *buf, size_t max);
+/*
  * Opens (O_PATH, following symlinks as connect(2) does) what path names
  * for the task of n, relative to its cwd, and checks that it lies beneath
  * one of mr's write rules: the fd, or -errno (-EACCES outside).

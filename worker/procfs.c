@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "compat/landlock.h"
+#include "mediate.h"
 #include "msg.h"
 #include "procfs.h"
 #include "procfs_int.h"
@@ -497,7 +498,6 @@ proc_handle(uint32_t stage, int listener, const struct seccomp_notif *n,
 	static const int nrs[] = PROC_NOTIFY;
 	long ids[2] = { 0, 0 };
 	struct pcall c;
-	char p[64];
 	size_t i;
 	int k;
 
@@ -513,11 +513,10 @@ proc_handle(uint32_t stage, int listener, const struct seccomp_notif *n,
 	c.listener = listener;
 	c.n = n;
 	c.ids = ids;
-	(void)snprintf(p, sizeof(p), "/proc/%u/mem", n->pid);
 	/* Unreadable (non-dumpable, Yama) or gone: deny, never wave through.
 	 * Every use follows an ID_VALID check made after this open, which
 	 * binds the fd to the caller (its tid cannot be reused meanwhile). */
-	if ((c.mem = open(p, O_RDWR | O_CLOEXEC)) < 0)
+	if ((c.mem = med_mem_open(n->pid, O_RDWR)) < 0)
 		return pf_fail(r, -EPERM);
 	k = n->data.nr == 78 || n->data.nr == 217 ?
 	    do_dents(&c, r, n->data.nr == 217) : pf_open(&c, r);

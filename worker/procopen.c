@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compat/landlock.h"
+#include "mediate.h"
 #include "procfs_int.h"
 #include "wutil.h"
 
@@ -88,26 +89,6 @@ place(const struct pcall *c, int d)
 	return v[1] == (long)c->p->pgid ? PL_STAGE : PL_OUT;
 }
 
-/* The path, copied once; the notification is then checked still live. */
-static int
-read_path(const struct pcall *c, uint64_t addr, char *buf, size_t max)
-{
-	size_t got = 0, chunk;
-	ssize_t r;
-
-	while (got < max) {
-		chunk = 4096 - (size_t)((addr + got) % 4096);
-		if (chunk > max - got)
-			chunk = max - got;
-		r = pread(c->mem, buf + got, chunk, (off_t)(addr + got));
-		if (r <= 0)
-			return -EFAULT;
-		if (memchr(buf + got, '\0', (size_t)r) != NULL)
-			return pf_valid(c) ? 0 : -EFAULT;
-		got += (size_t)r;
-	}
-	return -ENAMETOOLONG;
-}
 
 /* The directory a path starts from: "/", the caller's cwd, or its dirfd. */
 static int
@@ -513,7 +494,9 @@ pf_open(const struct pcall *c, struct seccomp_notif_resp *r)
 		r->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		return 1;
 	}
-	if ((k = read_path(c, addr, path, sizeof(path))) < 0)
+	/* The path, copied once; the notification is then checked live. */
+	if ((k = med_mem_str(c->mem, c->listener, c->n->id, addr, path,
+	    sizeof(path))) < 0)
 		return pf_fail(r, k);
 	if (path[0] == '\0')
 		return pf_fail(r, -ENOENT);
