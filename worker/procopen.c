@@ -100,7 +100,7 @@ base_of(const struct pcall *c, int dirfd, const char *path)
 
 	if (path[0] == '/')
 		return open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	/* The fd's link, not pidfd_getfd, which refuses O_PATH fds. */
+	/* Through the fd's link: the same directory, whatever its flags. */
 	if (dirfd != AT_FDCWD)
 		(void)snprintf(p, sizeof(p), "/proc/%u/fd/%d", c->n->pid,
 		    dirfd);
