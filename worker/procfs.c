@@ -231,6 +231,10 @@ opener(int sock, int ruleset)
 
 	keep_only(sock, ruleset);
 	(void)prctl(PR_SET_NAME, "sandlock-open", 0, 0, 0);
+	/* No controlling terminal, as the stage (in the broker's session):
+	 * /dev/tty must not name the caller's. */
+	if (setsid() < 0)
+		_exit(1);
 	if (ruleset >= 0 && sl_ll_restrict_self(ruleset, 0) < 0)
 		_exit(1);
 	sl_close(ruleset);
@@ -244,8 +248,9 @@ opener(int sock, int ruleset)
 		q.name[NAME_MAX] = '\0';
 		(void)umask((mode_t)q.umask);
 		(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", m.fds[0]);
-		fd = q.reopen ? open(p, q.flags | O_CLOEXEC, (mode_t)q.mode) :
-		    openat(m.fds[0], q.name, q.flags | O_NOFOLLOW | O_CLOEXEC,
+		fd = q.reopen ? open(p, q.flags | O_NOCTTY | O_CLOEXEC,
+		    (mode_t)q.mode) : openat(m.fds[0], q.name, q.flags |
+		    O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
 		    (mode_t)q.mode);
 		err = fd < 0 ? errno : 0;
 		msg_free(&m);

@@ -376,14 +376,17 @@ fifo_open(const struct pcall *c, const struct dest *d, int flags, mode_t mode,
 	if (pid > 0)
 		return 2;
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (setsid() < 0)	/* no controlling terminal, as the opener */
+		_exit(1);
 	memset(&e, 0, sizeof(e));
 	e.id = c->n->id;
 	e.error = -EACCES;
 	if (c->p->ruleset < 0 || sl_ll_restrict_self(c->p->ruleset, 0) == 0) {
 		(void)umask(pf_umask(c));
 		(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", d->obj);
-		fd = d->obj >= 0 ? open(p, flags | O_CLOEXEC, mode) :
-		    openat(d->dir, d->name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+		fd = d->obj >= 0 ? open(p, flags | O_NOCTTY | O_CLOEXEC, mode) :
+		    openat(d->dir, d->name, flags | O_NOFOLLOW | O_NOCTTY |
+		    O_CLOEXEC, mode);
 		if (fd >= 0 && add_fd(c, fd, flags, &e) == 2)
 			_exit(0);
 		e.error = fd < 0 ? -errno : e.error;

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,4 +233,38 @@ Test(proc, cat_ppid_environ_fails)
 	SBX_EXPECT(&r, 0, "rc=1\n3\n");
 	SBX_STDERR_HAS(&r, "No such file or directory");
 	th_run_free(&r);
+}
+
+/* In the child of sbx_spawn: a session of its own whose controlling
+ * terminal is a new pty, as when sandlock runs from a terminal. */
+static void
+with_ctty(void *arg)
+{
+	int m, s;
+
+	(void)arg;
+	if (setsid() < 0 || (m = posix_openpt(O_RDWR)) < 0 ||
+	    grantpt(m) < 0 || unlockpt(m) < 0 ||
+	    (s = open(ptsname(m), O_RDWR)) < 0)
+		_exit(126);
+	(void)s;
+}
+
+/* /dev/tty opened on the stage's behalf is not the caller's terminal: the
+ * opener has no controlling terminal, as the stage has none. */
+Test(proc, dev_tty_is_not_the_callers)
+{
+	const char *const cmd[] = { "/bin/sh", "-c",
+	    "(exec 3</dev/tty) 2>/dev/null && echo tty || echo none", NULL };
+	char *out;
+	pid_t pid;
+	int fd;
+
+	pid = sbx_spawn(sbx_argv(X("-r", "/proc", "-r", "/dev"), cmd), &fd,
+	    NULL, with_ctty, NULL);
+	out = sbx_read_all(fd, 10000);
+	cr_assert(eq(int, sbx_wait_ms(pid, 10000), 0));
+	cr_assert(eq(str, out, "none\n"));
+	free(out);
+	close(fd);
 }
