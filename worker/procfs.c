@@ -90,39 +90,53 @@ related(const char *a, const char *b)
 	    (b[la] == '/' || b[la] == '\0'));
 }
 
+/* Where rule i is, from its fd (the kernel's name for it). */
+static char *
+rule_path(const struct plan *pl, size_t i)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d",
+	    pl->rules[i].fd);
+	if ((n = readlink(link, path, sizeof(path) - 1)) <= 0 ||
+	    path[0] != '/')
+		return NULL;
+	path[n] = '\0';
+	return strdup(path);
+}
+
 bool
 proc_reachable(const struct plan *pl)
 {
-	char mp[PATH_MAX], type[64], *line = NULL, *sep;
-	struct statfs sf;
-	struct stat sb;
+	char mp[PATH_MAX], type[64], *line = NULL, *sep, **paths;
 	size_t cap = 0, i;
 	bool hit = false;
 	FILE *f;
 
-	/* A rule without a real path (the default devices): on procfs, or
-	 * a directory that may hold a mount, it counts. */
-	for (i = 0; i < pl->nrules; i++)
-		if (pl->rules[i].real == NULL && (fstat(pl->rules[i].fd,
-		    &sb) < 0 || S_ISDIR(sb.st_mode) ||
-		    fstatfs(pl->rules[i].fd, &sf) < 0 ||
-		    sf.f_type == PROC_MAGIC))
-			return true;
-	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+	if ((paths = calloc(pl->nrules + 1, sizeof(*paths))) == NULL)
 		return true;
-	while (!hit && getline(&line, &cap, f) > 0) {
-		if ((sep = strstr(line, " - ")) == NULL ||
-		    sscanf(sep + 3, "%63s", type) != 1 ||
-		    strcmp(type, "proc") != 0 ||
-		    sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
-		unescape(mp);
-		for (i = 0; i < pl->nrules && !hit; i++)
-			hit = pl->rules[i].real != NULL &&
-			    related(pl->rules[i].real, mp);
-	}
-	free(line);
-	(void)fclose(f);
+	for (i = 0; i < pl->nrules; i++)
+		if ((paths[i] = rule_path(pl, i)) == NULL)
+			hit = true;	/* unsure: mediate */
+	if (!hit && (f = fopen("/proc/self/mountinfo", "re")) != NULL) {
+		while (!hit && getline(&line, &cap, f) > 0) {
+			if ((sep = strstr(line, " - ")) == NULL ||
+			    sscanf(sep + 3, "%63s", type) != 1 ||
+			    strcmp(type, "proc") != 0 ||
+			    sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+				continue;
+			unescape(mp);
+			for (i = 0; i < pl->nrules && !hit; i++)
+				hit = related(paths[i], mp);
+		}
+		free(line);
+		(void)fclose(f);
+	} else if (!hit)
+		hit = true;
+	for (i = 0; i < pl->nrules; i++)
+		free(paths[i]);
+	free(paths);
 	return hit;
 }
 
@@ -249,9 +263,8 @@ opener(int sock, int ruleset)
 		(void)umask((mode_t)q.umask);
 		(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", m.fds[0]);
 		fd = q.reopen ? open(p, q.flags | O_NOCTTY | O_CLOEXEC,
-		    (mode_t)q.mode) : openat(m.fds[0], q.name, q.flags |
-		    O_NOFOLLOW | O_NOCTTY | O_CLOEXEC,
-		    (mode_t)q.mode);
+		    (mode_t)q.mode) : openat(m.fds[0], q.name, O_CLOEXEC |
+		    q.flags | O_NOFOLLOW | O_NOCTTY, (mode_t)q.mode);
 		err = fd < 0 ? errno : 0;
 		msg_free(&m);
 		if (msg_send(sock, 1, 0, &err, sizeof(err), &fd,

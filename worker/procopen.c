@@ -385,8 +385,8 @@ fifo_open(const struct pcall *c, const struct dest *d, int flags, mode_t mode,
 		(void)umask(pf_umask(c));
 		(void)snprintf(p, sizeof(p), "/proc/self/fd/%d", d->obj);
 		fd = d->obj >= 0 ? open(p, flags | O_NOCTTY | O_CLOEXEC, mode) :
-		    openat(d->dir, d->name, flags | O_NOFOLLOW | O_NOCTTY |
-		    O_CLOEXEC, mode);
+		    openat(d->dir, d->name, O_CLOEXEC | flags | O_NOFOLLOW |
+		    O_NOCTTY, mode);
 		if (fd >= 0 && add_fd(c, fd, flags, &e) == 2)
 			_exit(0);
 		e.error = fd < 0 ? -errno : e.error;
