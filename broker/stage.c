@@ -2,7 +2,8 @@
  * stage.c: fork -> dup2 fixed fds -> close the rest on exec -> own process
  * group (in the broker's session, which has no controlling terminal)
  * -> PDEATHSIG and parent re-check -> cwd -> drop capabilities -> NO_NEW_PRIVS
- * -> Landlock -> seccomp -> execve.  The child reports the first failing
+ * -> Landlock -> notify and socket filters -> rlimits -> stage filter
+ * -> execve.  The child reports the first failing
  * step through a close-on-exec pipe; EOF on it means execve succeeded.
  */
 #include <errno.h>
@@ -217,8 +218,6 @@ child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
 	}
 	if (fchdir(keep[2]) < 0)
 		child_fail(errfd, SL_STEP_CWD);
-	if (set_limits(&st->lim) < 0)
-		child_fail(errfd, SL_STEP_RLIMIT);
 	if (drop_caps() < 0)
 		child_fail(errfd, SL_STEP_CAPS);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -229,6 +228,9 @@ child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
 		child_fail(errfd, SL_STEP_NOTIFY);
 	if (net_load(st) < 0)
 		child_fail(errfd, SL_STEP_SECCOMP);
+	/* After the listener exists: --max-open-files may be tiny. */
+	if (set_limits(&st->lim) < 0)
+		child_fail(errfd, SL_STEP_RLIMIT);
 	if (sc_load_stage(filter) < 0)
 		child_fail(errfd, SL_STEP_SECCOMP);
 	execve(st->file, st->argv, st->envp != NULL ? st->envp :

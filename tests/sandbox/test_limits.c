@@ -191,6 +191,24 @@ Test(rlimits, open_files)
 	th_run_free(&r);
 }
 
+/*
+ * A tiny --max-open-files with the supervisor (-P, -w): the limit is set
+ * after the notify listener exists, so setup does not fail with EMFILE.
+ */
+Test(rlimits, tiny_open_files_with_supervisor)
+{
+	char *dir = th_tmpdir();
+	struct th_run r;
+
+	cr_assert(eq(int, th_sandlock_run(&r, X("--max-open-files", "4",
+	    "-P", "8", "-w", dir), X("/bin/sh", "-c", "ulimit -n")), 0));
+	cr_assert(eq(int, r.code, 0), "stderr: %s", r.err);
+	cr_assert(eq(str, r.out, "4\n"));
+	th_run_free(&r);
+	sbx_rmtree(dir);
+	free(dir);
+}
+
 /* --max-file-size is RLIMIT_FSIZE: writing past it raises SIGXFSZ. */
 Test(rlimits, file_size)
 {
