@@ -69,13 +69,25 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Every fd the stage holds: nfds is only set once wiring is complete. */
 static void
 close_fds(struct jstage *s)
 {
 	uint32_t i;
 
-	for (i = 0; i < s->nfds; i++)
+	for (i = 0; i < SL_MAX_TARGETS; i++)
 		sl_closep(&s->fds[i]);
+}
+
+void
+job_stage_init(struct jstage *s)
+{
+	size_t k;
+
+	memset(s, 0, sizeof(*s));
+	for (k = 0; k < SL_MAX_TARGETS; k++)
+		s->fds[k] = -1;
+	s->plan.cwd_fd = -1;	/* 0 would be the caller's stdin */
 }
 
 void

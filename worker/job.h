@@ -42,6 +42,12 @@ int	job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	    int cap[2], struct sandlock_job_result *out,
 	    struct sandlock_error *e);
 
+/*
+ * A stage with nothing yet: no fds, no plan (cwd_fd -1), so that
+ * job_stages_free() closes nothing it does not own.  Call it first.
+ */
+void	job_stage_init(struct jstage *s);
+
 /* Releases what job_exec() left in st (plans, env strings, fds). */
 void	job_stages_free(struct jstage *st, size_t n);
 

@@ -68,7 +68,7 @@ sandlock_run(const struct sandlock_policy *sp, char *const argv[],
 	o.confine_self = ro->confine_self;
 	o.name = ro->name;
 	o.audit_fd = ro->audit_fd;
-	memset(&s, 0, sizeof(s));
+	job_stage_init(&s);
 	s.pol = &sp->pol;
 	s.argv = argv;
 	s.nfds = 3;
@@ -279,8 +279,10 @@ wire(const struct sandlock_job *j, struct jstage *s, size_t n,
 			    (o->stderr_fd >= 0 ? o->stderr_fd : 2));
 	in = j->gather ? -1 : own_fd(o->stdin_fd >= 0 ? o->stdin_fd : -1);
 	for (i = 0; i + 1 < n; i++) {
-		if (pipe2(p, O_CLOEXEC) < 0)
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			sl_close(in);	/* held by no stage yet */
 			return -1;
+		}
 		s[i].fds[0] = j->gather ? own_fd(-1) : in;
 		s[i].fds[1] = p[1];
 		s[i].fds[2] = own_fd(o->stderr_fd >= 0 ? o->stderr_fd : 2);
@@ -306,7 +308,7 @@ sandlock_job_run(struct sandlock_job *j, const struct sandlock_job_opts *o,
 	struct sandlock_job_opts dflt;
 	struct jstage *s;
 	int cap[2] = { -1, -1 }, rc;
-	size_t n = j->n + (j->consumer != NULL), i, k;
+	size_t n = j->n + (j->consumer != NULL), i;
 
 	memset(r, 0, sizeof(*r));
 	r->status.outcome = SANDLOCK_NOT_RUN;
@@ -326,10 +328,9 @@ sandlock_job_run(struct sandlock_job *j, const struct sandlock_job_opts *o,
 		const struct sandlock_stage *st = i < j->n ? j->st[i] :
 		    j->consumer;
 
+		job_stage_init(&s[i]);
 		s[i].pol = &st->pol;
 		s[i].argv = st->argv;
-		for (k = 0; k < SL_MAX_TARGETS; k++)
-			s[i].fds[k] = -1;
 	}
 	if (j->gather && (s[n - 1].extra_env = gather_env(j)) == NULL)
 		rc = sl_err(e, ENOMEM, "out of memory");

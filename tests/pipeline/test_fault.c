@@ -14,9 +14,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -288,4 +290,92 @@ Test(fault_lib, supervisor_killed_mid_pipeline)
 Test(fault_lib, supervisor_killed_during_mediated_calls)
 {
 	fault("supervisor", MEDIATED);
+}
+
+/*
+ * The broker cannot even be started (no fd left: RLIMIT_NOFILE at the
+ * caller's highest fd + 1): the run fails and the caller's fds, stdin
+ * included, are untouched.  A plan never built used to be freed with
+ * cwd_fd 0, closing the caller's stdin.  The checks run in a child (no
+ * criterion call there: it exits with a code).
+ */
+struct fdid {
+	dev_t dev;
+	ino_t ino;
+	int flags;
+};
+
+static int
+snap(struct fdid *v, int n)
+{
+	struct stat sb;
+	int fd, top = -1;
+
+	for (fd = 0; fd < n; fd++) {
+		v[fd].flags = fcntl(fd, F_GETFD);
+		v[fd].dev = v[fd].flags >= 0 && fstat(fd, &sb) == 0 ?
+		    sb.st_dev : 0;
+		v[fd].ino = v[fd].flags >= 0 ? sb.st_ino : 0;
+		if (v[fd].flags >= 0)
+			top = fd;
+	}
+	return top;
+}
+
+static void
+no_fd_left(bool job)
+{
+	static struct fdid before[256], after[256];
+	char *const argv[] = { "/bin/true", NULL };
+	struct sandlock_job_result jr;
+	struct sandlock_policy *p;
+	struct sandlock_error e;
+	struct sandlock_result r;
+	struct sandlock_job *j;
+	struct rlimit rl, old;
+	pid_t pid;
+	int top, rc;
+
+	cr_assert_not_null(p = sandlock_policy_new());
+	cr_assert(eq(int, sandlock_policy_fs_read(p, "/usr", &e), 0));
+	pid = fork();
+	cr_assert(ne(int, pid, -1));
+	if (pid == 0) {
+		if ((top = snap(before, 256)) < 0 || top >= 250 ||
+		    getrlimit(RLIMIT_NOFILE, &old) < 0)
+			_exit(10);
+		rl = old;
+		rl.rlim_cur = (rlim_t)top + 1;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			_exit(10);
+		if (job) {
+			j = sandlock_pipeline_new();
+			if (j == NULL ||
+			    sandlock_pipeline_add(j, sandlock_stage_new(p, argv),
+			    &e) < 0 ||
+			    sandlock_pipeline_add(j, sandlock_stage_new(p, argv),
+			    &e) < 0)
+				_exit(11);
+			rc = sandlock_job_run(j, NULL, &jr, &e);
+		} else
+			rc = sandlock_run(p, argv, NULL, &r, &e);
+		if (rc != -1)
+			_exit(12);
+		(void)setrlimit(RLIMIT_NOFILE, &old);
+		(void)snap(after, 256);
+		_exit(memcmp(before, after, sizeof(before)) == 0 ? 0 : 13);
+	}
+	/* 13: the caller's fds changed; 12: it ran; 10, 11: setup */
+	cr_assert(eq(int, th_wait(pid), 0));
+	sandlock_policy_free(p);
+}
+
+Test(fault_lib, broker_unstartable_run_keeps_caller_fds)
+{
+	no_fd_left(false);
+}
+
+Test(fault_lib, broker_unstartable_job_keeps_caller_fds)
+{
+	no_fd_left(true);
 }
