@@ -60,8 +60,6 @@ extern int brk_ll_abi;
 int	ll_ruleset_new(uint32_t netflags);
 /* Adds a TCP port rule (port | SL_NET_PORT_*), as ll_ruleset_new handles. */
 int	ll_add_port(int ruleset_fd, uint32_t rule, uint32_t netflags);
-/* Adds a path rule; the fd is borrowed.  Rights are trimmed to the ABI. */
-int	ll_add_path(int ruleset_fd, int fd, uint64_t access);
 
 /* seccomp.c */
 /* Loads the baseline on the broker itself; every stage inherits it. */

@@ -218,7 +218,8 @@ h_path(struct msg *m)
 	if (++st->nrules > SL_MAX_RULES)
 		brk_violation("more than %u PATH rules", SL_MAX_RULES);
 	if (st->err == 0 && st->ruleset_fd >= 0 &&
-	    ll_add_path(st->ruleset_fd, m->fds[0], req.access) < 0)
+	    sl_ll_add_path(st->ruleset_fd, m->fds[0], req.access,
+	    brk_ll_abi) < 0)
 		ll_failed(st);
 	msg_free(m);
 }

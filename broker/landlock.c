@@ -38,24 +38,6 @@ ll_ruleset_new(uint32_t netflags)
 }
 
 int
-ll_add_path(int ruleset_fd, int fd, uint64_t access)
-{
-	struct sl_path_beneath_attr pb;
-	struct stat sb;
-
-	if (fstat(fd, &sb) < 0)
-		return -1;
-	access &= sl_ll_fs_rights(brk_ll_abi);
-	if (!S_ISDIR(sb.st_mode))
-		access &= SL_LL_FS_FILE;
-	if (access == 0)
-		return 0;
-	pb.allowed_access = access;
-	pb.parent_fd = fd;
-	return sl_ll_add_rule(ruleset_fd, SL_LL_RULE_PATH_BENEATH, &pb, 0);
-}
-
-int
 ll_add_port(int ruleset_fd, uint32_t rule, uint32_t netflags)
 {
 	struct sl_net_port_attr np;

@@ -168,28 +168,17 @@ slot(uint32_t stage)
 	return &ps[stage];
 }
 
-/* As broker/landlock.c's ll_add_path, on the same fd and access. */
+/* The broker's rule, through the same function, on the same fd and access. */
 int
 proc_add_rule(uint32_t stage, int fd, uint64_t access)
 {
-	struct sl_path_beneath_attr pb;
 	struct pstage *p;
-	struct stat sb;
 
 	if ((p = slot(stage)) == NULL)
 		return -1;
 	if (p->ruleset < 0)
 		return 0;
-	if (fstat(fd, &sb) < 0)
-		return -1;
-	access &= sl_ll_fs_rights(sl_ll_abi());
-	if (!S_ISDIR(sb.st_mode))
-		access &= SL_LL_FS_FILE;
-	if (access == 0)
-		return 0;
-	pb.allowed_access = access;
-	pb.parent_fd = fd;
-	return sl_ll_add_rule(p->ruleset, SL_LL_RULE_PATH_BENEATH, &pb, 0);
+	return sl_ll_add_path(p->ruleset, fd, access, sl_ll_abi());
 }
 
 /* What the domain grants beneath a /proc/PID younger than the ruleset. */

@@ -7,6 +7,7 @@
 #define SL_COMPAT_LANDLOCK_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -106,6 +107,29 @@ sl_ll_fs_rights(int abi)
 	if (abi == 2)
 		return SL_LL_FS_ABI2;
 	return abi == 1 ? SL_LL_FS_ABI1 : 0;
+}
+
+/*
+ * Adds a path rule on fd (borrowed): rights trimmed to the ABI, and to the
+ * file rights on a non-directory.  The broker and the supervisor's /proc
+ * opener both build their rulesets with this one function.
+ */
+static inline int
+sl_ll_add_path(int ruleset_fd, int fd, uint64_t access, int abi)
+{
+	struct sl_path_beneath_attr pb;
+	struct stat sb;
+
+	if (fstat(fd, &sb) < 0)
+		return -1;
+	access &= sl_ll_fs_rights(abi);
+	if (!S_ISDIR(sb.st_mode))
+		access &= SL_LL_FS_FILE;
+	if (access == 0)
+		return 0;
+	pb.allowed_access = access;
+	pb.parent_fd = fd;
+	return sl_ll_add_rule(ruleset_fd, SL_LL_RULE_PATH_BENEATH, &pb, 0);
 }
 
 /* Returns the running kernel's Landlock ABI, or 0 when Landlock is absent. */
