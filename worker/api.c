@@ -6,6 +6,7 @@
 
 #include "compat/landlock.h"
 #include "internal.h"
+#include "net.h"
 #include "paths.h"
 
 int
@@ -65,6 +66,36 @@ sandlock_policy_fs_write(struct sandlock_policy *p, const char *path,
 	struct pol_diag d;
 
 	return pol_add_fs(&p->pol, true, path, &d) < 0 ? from_diag(e, &d) : 0;
+}
+
+int
+sandlock_policy_net_allow(struct sandlock_policy *p, const char *spec,
+    struct sandlock_error *e)
+{
+	struct pol_diag d;
+
+	return pol_add_net(&p->pol, POL_NET_ALLOW, NULL, spec, &d) < 0 ?
+	    from_diag(e, &d) : 0;
+}
+
+int
+sandlock_policy_net_deny(struct sandlock_policy *p, const char *spec,
+    struct sandlock_error *e)
+{
+	struct pol_diag d;
+
+	return pol_add_net(&p->pol, POL_NET_DENY, NULL, spec, &d) < 0 ?
+	    from_diag(e, &d) : 0;
+}
+
+int
+sandlock_policy_net_bind(struct sandlock_policy *p, const char *ports,
+    struct sandlock_error *e)
+{
+	struct pol_diag d;
+
+	return pol_add_net(&p->pol, POL_NET_BIND, NULL, ports, &d) < 0 ?
+	    from_diag(e, &d) : 0;
 }
 
 int

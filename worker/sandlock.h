@@ -39,6 +39,17 @@ int	sandlock_policy_fs_read(struct sandlock_policy *p, const char *path,
 /* Read, write, create, remove, rename and truncate beneath path. */
 int	sandlock_policy_fs_write(struct sandlock_policy *p, const char *path,
 	    struct sandlock_error *e);
+/*
+ * Network, as --net-allow SPEC, --net-deny SPEC and --net-allow-bind
+ * PORTS (sandlock(1) for the grammar): EINVAL for a malformed spec, EEXIST
+ * for one given twice.  Without them the command has no network.
+ */
+int	sandlock_policy_net_allow(struct sandlock_policy *p, const char *spec,
+	    struct sandlock_error *e);
+int	sandlock_policy_net_deny(struct sandlock_policy *p, const char *spec,
+	    struct sandlock_error *e);
+int	sandlock_policy_net_bind(struct sandlock_policy *p, const char *ports,
+	    struct sandlock_error *e);
 /* Set KEY=VALUE in the command's environment (after clean_env). */
 int	sandlock_policy_env(struct sandlock_policy *p, const char *kv,
 	    struct sandlock_error *e);

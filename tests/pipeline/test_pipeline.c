@@ -2,6 +2,9 @@
  * test_pipeline.c: pipelines and gathers through libsandlock (captured
  * output, per-stage statuses) and through the CLI.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <errno.h>
@@ -126,6 +129,57 @@ Test(pipeline, disjoint_policies)
 	sandlock_job_result_free(&r);
 	sandlock_job_free(j);
 	free(dir);
+}
+
+/*
+ * The library's network calls: a stage allowed one port connects, the
+ * next stage, without, cannot; a malformed spec is EINVAL, a repeated
+ * one EEXIST.
+ */
+Test(pipeline, network_per_stage_from_the_library)
+{
+	struct sandlock_job *j = sandlock_pipeline_new();
+	struct sandlock_policy *p = base_policy(NULL);
+	struct sandlock_job_result r;
+	struct sandlock_error e;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	char spec[64], port[16];
+	int l, c, n = 0;
+
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(eq(int, bind(l, (struct sockaddr *)&sin, len), 0));
+	cr_assert(eq(int, listen(l, 8), 0));
+	cr_assert(eq(int, getsockname(l, (struct sockaddr *)&sin, &len), 0));
+	(void)snprintf(port, sizeof(port), "%u", ntohs(sin.sin_port));
+	(void)snprintf(spec, sizeof(spec), "127.0.0.1:%s", port);
+	cr_assert(eq(int, sandlock_policy_net_allow(p, "host:", &e), -1));
+	cr_assert(eq(int, errno, EINVAL));
+	cr_assert(eq(int, sandlock_policy_net_bind(p, "90-80", &e), -1));
+	cr_assert(eq(int, errno, EINVAL));
+	cr_assert(eq(int, sandlock_policy_net_allow(p, spec, &e), 0), "%s",
+	    e.msg);
+	cr_assert(eq(int, sandlock_policy_net_allow(p, spec, &e), -1));
+	cr_assert(eq(int, errno, EEXIST));
+	cr_assert(eq(int, sandlock_pipeline_add(j, sandlock_stage_new(p,
+	    (char *const[]){ (char *)th_probe(), "connect-tcp", "127.0.0.1",
+	    port, NULL }), &e), 0), "%s", e.msg);
+	add(j, NULL, ARGV("sh", "-c", "cat; \"$0\" connect-tcp 127.0.0.1 \"$1\"",
+	    th_probe(), port));
+	run_captured(j, &r, 0, false);
+	cr_assert(eq(str, r.out, "ok\nerr EACCES\n"));
+	while ((c = accept(l, NULL, NULL)) >= 0) {
+		close(c);
+		n++;
+	}
+	cr_assert(eq(int, n, 1));
+	sandlock_job_result_free(&r);
+	sandlock_job_free(j);
+	sandlock_policy_free(p);
+	close(l);
 }
 
 /* The planner (no data access) emits a command the executor runs. */
