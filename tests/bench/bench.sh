@@ -81,6 +81,15 @@ row "mediated chmod, median (p99) µs, without SYNC_WAKE_UP" \
     "$(awk -v a="$bare_med" -v b="$bare_p99" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
     "$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
     "$(ratio "$2" "$bare_med")× time"
+# the mediation round trip itself: futimens(fd, NULL) is notified beneath
+# -w and answered at once (no memory read, no path walk)
+set -- $("$p" futimens-bench "$dir/f" 5000)
+fb_med=$2; fb_p99=$3
+set -- $("$sl" run $sys -r "$build" -w "$dir" -- "$p" futimens-bench "$dir/f" 5000)
+row "mediated call answered at once (futimens), median (p99) µs, SYNC_WAKE_UP" \
+    "$(awk -v a="$fb_med" -v b="$fb_p99" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
+    "$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.1f (%.1f)", a / 1000, b / 1000 }')" \
+    "$(ratio "$2" "$fb_med")× time"
 # /proc mediation: with a rule reaching /proc every open goes through the
 # supervisor; median and p99 of 5000 opens of /proc/self/status (the
 # caller's own entry: the path walk, placement and ADDFD), bare vs -r /proc

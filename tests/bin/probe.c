@@ -1693,6 +1693,32 @@ static int op_read_in(UNUSED int argc, char **argv)
 	return op_read(1, argv + 1);
 }
 
+/* futimens-bench PATH N: N futimens(fd, NULL), which the supervisor
+ * answers at once (no memory to read); "ok MEDIAN P99" in ns. */
+static int op_futimens_bench(UNUSED int argc, char **argv)
+{
+	struct timespec a, b;
+	int fd, n, i;
+	long *t;
+
+	if (!parse_int(argv[1], &n) || n <= 0 ||
+	    (t = calloc((size_t)n, sizeof(long))) == NULL)
+		return usage_error("bad count", argv[1]);
+	if ((fd = open(argv[0], O_RDONLY | O_CLOEXEC)) < 0)
+		return print_err(errno);
+	for (i = 0; i < n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (futimens(fd, NULL) < 0)
+			return print_err(errno);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = (b.tv_sec - a.tv_sec) * 1000000000L +
+		    (b.tv_nsec - a.tv_nsec);
+	}
+	qsort(t, (size_t)n, sizeof(long), cmp_long);
+	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
+	return 0;
+}
+
 /* nodump-chmod PATH MODE: PR_SET_DUMPABLE 0, then chmod. */
 static int op_nodump_chmod(UNUSED int argc, char **argv)
 {
@@ -2588,6 +2614,7 @@ static const struct op ops[] = {
 	{ "chmod-race", op_chmod_race, 4, "ALLOWED DENIED N MODE" },
 	{ "nodump-chmod", op_nodump_chmod, 2, "PATH MODE" },
 	{ "chmod-bench", op_chmod_bench, 2, "PATH N" },
+	{ "futimens-bench", op_futimens_bench, 2, "PATH N" },
 	{ "connect-bench", op_connect_bench, 1, "N" },
 	{ "open-bench", op_open_bench, 2, "PATH N" },
 	{ "open-race", op_open_race, 3, "ALLOWED DENIED N" },
