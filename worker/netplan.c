@@ -78,8 +78,7 @@ add_resolved(struct netplan *np, const char *spec, struct pol_net_rule *r,
 }
 
 static int
-plan_allow(const struct pol *p, struct netplan *np, bool *need,
-    struct sandlock_error *e)
+plan_allow(const struct pol *p, struct netplan *np, struct sandlock_error *e)
 {
 	struct pol_net_rule *r;
 	struct pol_diag d;
@@ -105,9 +104,6 @@ plan_allow(const struct pol *p, struct netplan *np, bool *need,
 			np->flags |= SL_NET_UDP;
 		if (r->proto & POL_NET_ICMP)
 			np->flags |= SL_NET_ICMP;
-		if (r->host != NULL || r->family != 0 ||
-		    (r->proto & (POL_NET_UDP | POL_NET_ICMP)))
-			*need = true;
 		if (rc == 0)
 			rc = add_resolved(np, p->net_allow.v[i], r, e);
 		pol_net_rule_free(r);
@@ -171,17 +167,14 @@ int
 netplan_build(const struct pol *p, bool sup, struct netplan *np,
     struct sandlock_error *e)
 {
-	bool need = false;
-
 	memset(np, 0, sizeof(*np));
-	if (plan_allow(p, np, &need, e) < 0 ||
+	if (plan_allow(p, np, e) < 0 ||
 	    (p->net_deny.n > 0 && plan_deny(p, np, e) < 0) ||
 	    plan_bind(p, np, e) < 0)
 		return -1;
-	if (p->net_deny.n > 0)
-		need = true;
 	/* pol_check() refused what needs a supervisor the stage lacks. */
-	np->connect = sup && (need || p->fs_write.n > 0);
+	np->connect = sup && (pol_net_needs_supervisor(p) ||
+	    p->fs_write.n > 0);
 	np->sends = np->connect &&
 	    (np->flags & (SL_NET_UDP | SL_NET_ICMP)) != 0;
 	if (np->sends)
