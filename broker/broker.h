@@ -1,11 +1,10 @@
 /*
  * broker.h: the trusted core's internal interfaces.  The broker is built
- * from broker/ and common/ only, and links nothing but libseccomp.
+ * from broker/ and common/ only, and links nothing but the C library.
  */
 #ifndef SL_BROKER_H
 #define SL_BROKER_H
 
-#include <seccomp.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -62,24 +61,29 @@ int	ll_ruleset_new(uint32_t netflags);
 int	ll_add_port(int ruleset_fd, uint32_t rule, uint32_t netflags);
 
 /* seccomp.c */
+struct prog;
 /* Loads the baseline on the broker itself; every stage inherits it. */
 int	sc_load_baseline(void);
-/* Builds a stage's filter with its extra denials; NULL with errno. */
-scmp_filter_ctx sc_stage_filter(const uint32_t *deny, uint32_t ndeny,
-	    const uint32_t *notify, uint32_t nnotify);
 /*
- * Loads c, or for NULL the filter of a stage with no extra denial and
- * nothing notified: sc_stage_filter(NULL, 0, NULL, 0) compiled at build
- * time (broker/gen/baseline.c).  0, or -1 with errno.
+ * Builds the stage filter into p: extra denials, the calls a stage may
+ * never make, unmediated metadata calls and the socket rules.  p->n above
+ * SL_BPF_MAX if it does not fit.
  */
-int	sc_load_stage(scmp_filter_ctx c);
+void	sc_stage_prog(struct prog *p, const struct stage *st,
+	    const uint32_t *deny, uint32_t ndeny);
+/* Builds and loads the stage filter: 0, or -1 with errno. */
+int	sc_load_stage(const struct stage *st, const uint32_t *deny,
+	    uint32_t ndeny);
 /* Whether the stage's NOTIFY list holds nr. */
-int	sc_notified(const struct stage *st, int nr);
+int	sc_notified(const struct stage *st, uint32_t nr);
 /* Loads a filter notifying these syscalls; returns the listener or -1. */
 int	sc_load_notify(const uint32_t *nrs, uint32_t n);
 
-/* net.c: loads the stage's socket filter (its NET flags); -1 (errno). */
-int	net_load(const struct stage *st);
+/* net.c: the calls with socket rules, and the block (ending in RET) of
+ * one of them for the stage filter. */
+#define NET_NCALLS	8
+extern const uint32_t net_calls[NET_NCALLS];
+void	net_block(struct prog *p, const struct stage *st, uint32_t nr);
 
 /* stage.c */
 void	stage_init(struct stage *st);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -344,9 +345,9 @@ h_exec(struct msg *m)
 	if (fstat(m->fds[0], &sb) < 0 || !S_ISDIR(sb.st_mode))
 		brk_violation("EXEC cwd is not a directory");
 	if ((st->netflags & (SL_NET_UDP | SL_NET_ICMP | SL_NET_UNIX_DGRAM)) &&
-	    !(sc_notified(st, SCMP_SYS(connect)) && sc_notified(st,
-	    SCMP_SYS(sendto)) && sc_notified(st, SCMP_SYS(sendmsg)) &&
-	    sc_notified(st, SCMP_SYS(sendmmsg))))
+	    !(sc_notified(st, SYS_connect) && sc_notified(st,
+	    SYS_sendto) && sc_notified(st, SYS_sendmsg) &&
+	    sc_notified(st, SYS_sendmmsg)))
 		brk_violation("datagram sockets whose sends are not notified");
 	memset(&ans, 0, sizeof(ans));
 	ans.stage = req.stage;
@@ -401,15 +402,16 @@ h_notify(struct msg *m)
 	memcpy(st->notify, m->body + sizeof(req), 4UL * req.n);
 	/*
 	 * Between loading the filter and execve the stage calls read, write
-	 * (hand_listener), prctl, seccomp (seccomp_load) and, on failure,
-	 * exit_group, while the broker waits for it and nobody answers the
+	 * (hand_listener), prctl, prlimit64 and setrlimit (set_limits),
+	 * seccomp (the stage filter) and, on failure, exit_group, while the broker waits for it and nobody answers the
 	 * listener yet: notifying any of them would hang both (found with
 	 * tests/fuzz/fuzz_msg.c).
 	 */
 	for (i = 0; i < req.n; i++)
 		if ((nr = st->notify[i]) > SL_NR_MAX || nr <= 1 ||
-		    nr == SCMP_SYS(execve) || nr == SCMP_SYS(prctl) ||
-		    nr == SCMP_SYS(seccomp) || nr == SCMP_SYS(exit_group))
+		    nr == SYS_execve || nr == SYS_prctl ||
+		    nr == SYS_prlimit64 || nr == SYS_setrlimit ||
+		    nr == SYS_seccomp || nr == SYS_exit_group)
 			brk_violation("syscall %u cannot be notified", nr);
 	st->nnotify = req.n;
 	st->ptracer = req.ptracer;

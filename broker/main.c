@@ -33,8 +33,11 @@ fatal(int status, const char *what)
 static void
 startup(int argc)
 {
-	int type = 0;
+	const struct { void (*h)(int); unsigned long flags; void (*r)(void);
+	    uint64_t mask; } dfl = { SIG_DFL, 0, NULL, 0 };	/* the kernel's */
+	int type = 0, sig;
 	socklen_t len = sizeof(type);
+	sigset_t none;
 
 	if (argc != 1 || getsockopt(BRK_FD, SOL_SOCKET, SO_TYPE, &type,
 	    &len) < 0 || type != SOCK_SEQPACKET)
@@ -54,7 +57,18 @@ startup(int argc)
 	/* EPERM: inside a sandbox (--no-supervisor), which has no tty. */
 	if (setsid() < 0 && errno != EPERM)
 		fatal(BRK_EXIT_SETUP, "unable to leave the caller's session");
+	/*
+	 * Every disposition to its default, once: exec reset the handlers,
+	 * not what the caller ignored.  Stages are forked from here, so a
+	 * stage then only undoes the SIGPIPE below and the mask (stage.c).
+	 * The planner starts us with every signal blocked.  The raw call
+	 * reaches the signals libc keeps for itself (32-34) too.
+	 */
+	for (sig = 1; sig <= 64; sig++)
+		(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
 	(void)signal(SIGPIPE, SIG_IGN);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	brk_ll_abi = sl_ll_abi();
 	if (sc_load_baseline() < 0)
 		fatal(BRK_EXIT_SETUP, "unable to load the baseline seccomp filter");

@@ -1,35 +1,33 @@
 /*
- * net.c: a stage's socket filter, hand-written BPF built from its NET
- * flags.  socket(2) and socketpair(2) pass only for the rows below (UNIX
+ * net.c: the socket rules of a stage's filter, hand-written BPF from its
+ * NET flags, one block per call (seccomp.c puts them in the stage filter).
+ * socket(2) and socketpair(2) pass only for the rows below (UNIX
  * stream and seqpacket always, unless TCP connects go straight to
  * Landlock, which does not see pathname UNIX sockets); everything else,
  * MPTCP, SCTP, raw and packet sockets, netlink, vsock included, is EACCES.
  * MSG_FASTOPEN and TCP_FASTOPEN_CONNECT, which reach a TCP port without
  * connect(2), are EOPNOTSUPP.  A connect or addressed sendto that the
  * supervisor does not mediate is EACCES, unless TCP is allowed (Landlock
- * decides); so is an unmediated listen without a bind rule.  Arguments are int in the kernel: only low halves are read,
- * except the sendto address pointer.  The notify filter is built here too.
+ * decides); so is an unmediated listen without a bind rule.  Arguments
+ * are int in the kernel: only low halves are read, except the sendto
+ * address pointer.  The notify filter is built here too.
  */
 #include <errno.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <netinet/in.h>
-#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
+#include "bpf.h"
 #include "broker.h"
 #include "compat/seccomp.h"
 
 #define ANY		0xffffffffU
-#define ARG(i)		((uint32_t)offsetof(struct seccomp_data, args[i]))
-#define NR		((uint32_t)offsetof(struct seccomp_data, nr))
-#define MAX_INSNS	256
 #define TFO_CONNECT	30		/* TCP_FASTOPEN_CONNECT */
 
-struct prog {
-	struct sock_filter f[MAX_INSNS];
-	unsigned n;
+const uint32_t net_calls[NET_NCALLS] = {
+	SYS_socket, SYS_socketpair, SYS_sendto, SYS_sendmsg, SYS_sendmmsg,
+	SYS_setsockopt, SYS_connect, SYS_listen,
 };
 
 /* Who may create which socket: {NET flag or 0, domain, type, protocol,
@@ -46,20 +44,6 @@ static const uint32_t rows[][5] = {
 	{ SL_NET_ICMP, AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6, IPPROTO_ICMPV6 },
 };
 
-static void
-ins(struct prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
-{
-	if (p->n < MAX_INSNS)
-		p->f[p->n] = (struct sock_filter){ code, jt, jf, k };
-	p->n++;
-}
-
-#define LD(p, off)	ins(p, BPF_LD | BPF_W | BPF_ABS, off, 0, 0)
-#define JEQ(p, k)	ins(p, BPF_JMP | BPF_JEQ | BPF_K, k, 0, 0)
-#define JNE(p, k, n)	ins(p, BPF_JMP | BPF_JEQ | BPF_K, k, 0, n)
-#define RET(p, k)	ins(p, BPF_RET | BPF_K, k, 0, 0)
-#define DENY(e)		(SECCOMP_RET_ERRNO | (e))
-
 /*
  * Points the false branch of every JEQ from 'from' on at the next
  * instruction, but for a JEQ whose true branch jumps (one of two values).
@@ -67,7 +51,7 @@ ins(struct prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 static void
 join(struct prog *p, unsigned from)
 {
-	for (; from < p->n && from < MAX_INSNS; from++)
+	for (; from < p->n && from < SL_BPF_MAX; from++)
 		if (p->f[from].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
 		    p->f[from].jt == 0)
 			p->f[from].jf = (uint8_t)(p->n - from - 1);
@@ -77,10 +61,8 @@ join(struct prog *p, unsigned from)
 static void
 sockets(struct prog *p, uint32_t flags, int unix_ok, int pair)
 {
-	unsigned at = p->n, row, i;
+	unsigned row, i;
 
-	LD(p, NR);
-	JEQ(p, pair ? SYS_socketpair : SYS_socket);
 	for (i = 0; i < SL_NITEMS(rows); i++) {
 		if ((rows[i][0] != 0 && !(flags & rows[i][0])) ||
 		    (rows[i][1] == AF_UNIX ? !unix_ok && !pair : pair))
@@ -100,84 +82,80 @@ sockets(struct prog *p, uint32_t flags, int unix_ok, int pair)
 		join(p, row);
 	}
 	RET(p, DENY(EACCES));
-	if (p->n < MAX_INSNS)
-		p->f[at + 1].jf = (uint8_t)(p->n - at - 2);
 }
 
-/* nr with MSG_FASTOPEN in argument arg: EOPNOTSUPP. */
+/* MSG_FASTOPEN in argument arg: EOPNOTSUPP. */
 static void
-no_fastopen(struct prog *p, int nr, uint32_t arg)
+no_fastopen(struct prog *p, uint32_t arg)
 {
-	LD(p, NR);
-	JNE(p, (uint32_t)nr, 3);
 	LD(p, ARG(arg));
 	ins(p, BPF_JMP | BPF_JSET | BPF_K, MSG_FASTOPEN, 0, 1);
 	RET(p, DENY(EOPNOTSUPP));
 }
 
-static int
-load(struct prog *p, unsigned int flags)
+void
+net_block(struct prog *p, const struct stage *st, uint32_t nr)
+{
+	int med = sc_notified(st, SYS_connect), tcp;
+
+	tcp = (st->netflags & SL_NET_TCP) != 0;
+	switch (nr) {
+	case SYS_socket:
+	case SYS_socketpair:
+		sockets(p, st->netflags, med || !tcp, nr == SYS_socketpair);
+		return;
+	case SYS_sendto:
+		no_fastopen(p, 3);
+		if (!sc_notified(st, SYS_sendto)) {	/* with an address */
+			LD(p, ARG(4));
+			JNE(p, 0, 2);
+			LD(p, ARG(4) + 4);
+			ins(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+			RET(p, DENY(EACCES));
+		}
+		break;
+	case SYS_sendmsg:
+		no_fastopen(p, 2);
+		break;
+	case SYS_sendmmsg:
+		no_fastopen(p, 3);
+		break;
+	case SYS_setsockopt:	/* (fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT) */
+		LD(p, ARG(1));
+		JNE(p, IPPROTO_TCP, 3);
+		LD(p, ARG(2));
+		JNE(p, TFO_CONNECT, 1);
+		RET(p, DENY(EOPNOTSUPP));
+		break;
+	case SYS_connect:
+		if (!med && !tcp)
+			RET(p, DENY(EACCES));
+		break;
+	/* listen(2) on an unbound TCP socket binds an ephemeral port that
+	 * Landlock never sees; unmediated, only UNIX-less TCP stages get
+	 * here: no bind rule, no listen. */
+	case SYS_listen:
+		if (!med && tcp && !st->bind_ok)
+			RET(p, DENY(EACCES));
+		break;
+	default:
+		break;
+	}
+	RET(p, SECCOMP_RET_ALLOW);
+}
+
+int
+bpf_load(const struct prog *p, unsigned int flags)
 {
 	struct sock_fprog fp;
 
-	if (p->n > MAX_INSNS) {
+	if (p->n > SL_BPF_MAX) {
 		errno = E2BIG;
 		return -1;
 	}
 	fp.len = (unsigned short)p->n;
-	fp.filter = p->f;
+	fp.filter = (struct sock_filter *)(uintptr_t)p->f;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fp);
-}
-
-int
-net_load(const struct stage *st)
-{
-	int med = sc_notified(st, SYS_connect), unix_ok, tcp;
-	struct prog p;
-	unsigned at;
-
-	tcp = (st->netflags & SL_NET_TCP) != 0;
-	unix_ok = med || !tcp;
-	p.n = 0;
-	sockets(&p, st->netflags, unix_ok, 0);
-	sockets(&p, st->netflags, unix_ok, 1);
-	no_fastopen(&p, SYS_sendto, 3);
-	no_fastopen(&p, SYS_sendmsg, 2);
-	no_fastopen(&p, SYS_sendmmsg, 3);
-	/* setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, ...) */
-	at = p.n;
-	LD(&p, NR);
-	JEQ(&p, SYS_setsockopt);
-	LD(&p, ARG(1));
-	JEQ(&p, IPPROTO_TCP);
-	LD(&p, ARG(2));
-	JEQ(&p, TFO_CONNECT);
-	RET(&p, DENY(EOPNOTSUPP));
-	join(&p, at);
-	if (!med && !tcp) {
-		LD(&p, NR);
-		JNE(&p, SYS_connect, 1);
-		RET(&p, DENY(EACCES));
-	}
-	/* listen(2) on an unbound TCP socket binds an ephemeral port that
-	 * Landlock never sees; unmediated, only UNIX-less TCP stages get
-	 * here: no bind rule, no listen. */
-	if (!med && tcp && !st->bind_ok) {
-		LD(&p, NR);
-		JNE(&p, SYS_listen, 1);
-		RET(&p, DENY(EACCES));
-	}
-	if (!sc_notified(st, SYS_sendto)) {	/* sendto with an address */
-		LD(&p, NR);
-		JNE(&p, SYS_sendto, 5);
-		LD(&p, ARG(4));
-		JNE(&p, 0, 2);
-		LD(&p, ARG(4) + 4);
-		ins(&p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
-		RET(&p, DENY(EACCES));
-	}
-	RET(&p, SECCOMP_RET_ALLOW);
-	return load(&p, 0);
 }
 
 /*
@@ -189,7 +167,7 @@ net_load(const struct stage *st)
 int
 sc_load_notify(const uint32_t *nrs, uint32_t n)
 {
-	struct prog p;
+	static struct prog p;
 	uint32_t i;
 
 	p.n = 0;
@@ -207,6 +185,6 @@ sc_load_notify(const uint32_t *nrs, uint32_t n)
 		RET(&p, SECCOMP_RET_USER_NOTIF);
 	}
 	RET(&p, SECCOMP_RET_ALLOW);
-	return load(&p, SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	return bpf_load(&p, SECCOMP_FILTER_FLAG_NEW_LISTENER |
 	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
 }

@@ -6,12 +6,13 @@
  * (wrong architecture kills the process; x32 numbers and numbers above
  * SL_NR_MAX get ENOSYS) followed by a libseccomp table of calls no stage
  * may make, put together at build time (broker/gen/baseline.c, with
- * SL_BASELINE_GEN).
- * The stage filter, loaded by each stage just before execve, adds what the
- * broker itself still needs (setsid, metadata calls) and the extra denials.
+ * SL_BASELINE_GEN): the broker itself does not link libseccomp.
+ * The stage filter, loaded by each stage just before execve, is built
+ * here by hand: what the broker itself still needs (setsid, metadata
+ * calls), the extra denials and the socket rules (net.c), in one program.
  * Across filters the kernel applies the most restrictive answer, so no later
  * filter (a stage's own, or a future notify filter) can undo a denial.
- * 32-bit arguments are compared on their low 32 bits with MASKED_EQ: the
+ * 32-bit arguments are compared on their low 32 bits only: the
  * SCMP_CMP32 form of libseccomp 2.5.4 requires the high half to be zero,
  * which lets ioctl(fd, TIOCSTI | 1UL << 32) through.
  */
@@ -21,17 +22,22 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
+#include "bpf.h"
 #include "broker.h"
 #include "compat/syscalls.h"
+
+#ifdef SL_BASELINE_GEN
+#include <seccomp.h>
 
 #define LO32		0xffffffffULL
 #define RET_ERRNO(e)	(SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
 #define EPERM_ACT	SCMP_ACT_ERRNO(EPERM)
 
-#ifdef SL_BASELINE_GEN
 /*
  * The prefix: architecture, x32, unknown numbers, and personality(2), whose
  * argument the kernel reads as 32 bits: only PER_LINUX (0) and the query
@@ -125,7 +131,7 @@ base_rules(scmp_filter_ctx c)
 	return r;
 }
 #else
-#include "baseline_bpf.h"	/* baseline_bpf[], stage_bpf[]: make */
+#include "baseline_bpf.h"	/* baseline_bpf[]: make */
 
 int
 sc_load_baseline(void)
@@ -135,143 +141,135 @@ sc_load_baseline(void)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-int
-sc_load_stage(scmp_filter_ctx c)
-{
-	struct sock_fprog prog = { SL_NITEMS(stage_bpf), stage_bpf };
-	int r = c != NULL ? seccomp_load(c) : 0;
-
-	if (c == NULL)
-		return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
-		    &prog);
-	errno = -r;
-	return r != 0 ? -1 : 0;
-}
-#endif
-
-static scmp_filter_ctx
-filter_new(void)
-{
-	scmp_filter_ctx c;
-
-	if ((c = seccomp_init(SCMP_ACT_ALLOW)) == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	/*
-	 * The prefix filter owns the architecture check.  A binary tree
-	 * (optimize 2) rather than a linear chain: the kernel checks each
-	 * filter it loads once per syscall number, which costs about 3 us
-	 * per instruction of a chain here (0.2 ms for the baseline).
-	 */
-	if (seccomp_attr_set(c, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW) != 0 ||
-	    seccomp_attr_set(c, SCMP_FLTATR_API_SYSRAWRC, 1) != 0 ||
-	    seccomp_attr_set(c, SCMP_FLTATR_CTL_OPTIMIZE, 2) != 0) {
-		seccomp_release(c);
-		errno = EINVAL;
-		return NULL;
-	}
-	return c;
-}
-
-
 /* Always denied to a stage: it keeps every descendant in its group. */
-static const int stage_eperm[] = {
-	SCMP_SYS(setsid), SCMP_SYS(setpgid),
-	SCMP_SYS(pidfd_getfd),		/* the broker takes listeners with it */
+static const uint32_t stage_eperm[] = {
+	SYS_setsid, SYS_setpgid,
+	SYS_pidfd_getfd,		/* the broker takes listeners with it */
 };
 
 /*
  * Metadata changes Landlock does not cover: denied, unless the planner has
  * the supervisor mediate them (path forms, beneath write rules only).
  */
-static const int stage_meta[] = {
-	SCMP_SYS(chmod), SCMP_SYS(fchmod), SCMP_SYS(fchmodat),
-	SL_NR_fchmodat2, SCMP_SYS(chown), SCMP_SYS(fchown), SCMP_SYS(lchown),
-	SCMP_SYS(fchownat), SCMP_SYS(setxattr), SCMP_SYS(lsetxattr),
-	SCMP_SYS(fsetxattr), SCMP_SYS(removexattr), SCMP_SYS(lremovexattr),
-	SCMP_SYS(fremovexattr), SL_NR_setxattrat, SL_NR_removexattrat,
-	SL_NR_file_setattr, SCMP_SYS(utime), SCMP_SYS(utimes),
-	SCMP_SYS(futimesat), SCMP_SYS(utimensat),
+static const uint32_t stage_meta[] = {
+	SYS_chmod, SYS_fchmod, SYS_fchmodat, SL_NR_fchmodat2, SYS_chown,
+	SYS_fchown, SYS_lchown, SYS_fchownat, SYS_setxattr, SYS_lsetxattr,
+	SYS_fsetxattr, SYS_removexattr, SYS_lremovexattr, SYS_fremovexattr,
+	SL_NR_setxattrat, SL_NR_removexattrat, SL_NR_file_setattr, SYS_utime,
+	SYS_utimes, SYS_futimesat, SYS_utimensat,
 };
 
-static int
-denied(const uint32_t *deny, uint32_t ndeny, int nr)
+int
+sc_notified(const struct stage *st, uint32_t nr)
 {
 	uint32_t i;
 
-	for (i = 0; i < ndeny; i++)
-		if ((int)deny[i] == nr)
+	for (i = 0; i < st->nnotify; i++)
+		if (st->notify[i] == nr)
 			return 1;
 	return 0;
 }
 
-int
-sc_notified(const struct stage *st, int nr)
-{
-	return denied(st->notify, st->nnotify, nr);
-}
+enum { K_NONE, K_EPERM, K_RULES };	/* what the stage filter does */
 
-/* Conditional rules of the stage filter: {arg, op, datum_a, datum_b}. */
-static const struct cond {
-	int nr;
-	uint16_t err;
-	uint16_t narg;
-	struct scmp_arg_cmp cmp[2];
-} stage_cond[] = {
-	/* no listener of its own: it could answer CONTINUE for ours */
-	{ SCMP_SYS(seccomp), EPERM, 2, { { 0, SCMP_CMP_EQ,
-	    SECCOMP_SET_MODE_FILTER, 0 }, { 1, SCMP_CMP_MASKED_EQ,
-	    SECCOMP_FILTER_FLAG_NEW_LISTENER, SECCOMP_FILTER_FLAG_NEW_LISTENER } } },
-};
+/* The block for one listed call, ending in RET. */
+static void
+block(struct prog *p, const struct stage *st, const uint8_t *kind,
+    uint32_t nr)
+{
+	if (kind[nr] == K_EPERM) {
+		RET(p, DENY(EPERM));
+	} else if (nr == SYS_utimensat) {	/* the fd form, NULL path, is free */
+		LD(p, ARG(1));
+		JNE(p, 0, 2);
+		LD(p, ARG(1) + 4);
+		ins(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0);
+		RET(p, DENY(EPERM));
+		RET(p, SECCOMP_RET_ALLOW);
+	} else if (nr == SYS_seccomp) {
+		/* No listener of its own: it could answer CONTINUE for ours.
+		 * Both arguments are unsigned int to the kernel. */
+		LD(p, ARG(0));
+		JNE(p, SECCOMP_SET_MODE_FILTER, 3);
+		LD(p, ARG(1));
+		ins(p, BPF_JMP | BPF_JSET | BPF_K,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, 0, 1);
+		RET(p, DENY(EPERM));
+		RET(p, SECCOMP_RET_ALLOW);
+	} else
+		net_block(p, st, nr);
+}
 
 /*
- * Extra denials go in first and unconditionally; a default rule on the same
- * syscall is then skipped, so an extra denial always takes full effect.
+ * A binary search on the number, nr[0..n) sorted: the kernel evaluates
+ * each filter once per syscall number when it is loaded, so a chain of a
+ * few hundred denials would cost milliseconds; a tree costs microseconds.
+ * Up to four calls are tested in a row, each followed by its block.
  */
-static int
-stage_rules(scmp_filter_ctx c, const uint32_t *deny, uint32_t ndeny,
-    const uint32_t *notify, uint32_t nnotify)
+static void
+tree(struct prog *p, const struct stage *st, const uint8_t *kind,
+    const uint32_t *nr, size_t n)
 {
-	const struct cond *k;
-	size_t i;
-	int r = 0;
+	size_t i, half = n / 2;
+	unsigned at;
 
-	for (i = 0; r == 0 && i < ndeny; i++)
-		if (!denied(deny, (uint32_t)i, (int)deny[i]))
-			r = seccomp_rule_add(c, EPERM_ACT, (int)deny[i], 0);
-	for (i = 0; r == 0 && i < SL_NITEMS(stage_eperm); i++)
-		if (!denied(deny, ndeny, stage_eperm[i]))
-			r = seccomp_rule_add(c, EPERM_ACT, stage_eperm[i], 0);
-	/* utimensat with a NULL path (the fd form) is allowed. */
-	for (i = 0; r == 0 && i < SL_NITEMS(stage_meta); i++)
-		if (!denied(deny, ndeny, stage_meta[i]) &&
-		    !denied(notify, nnotify, stage_meta[i]))
-			r = seccomp_rule_add(c, EPERM_ACT, stage_meta[i],
-			    stage_meta[i] == SCMP_SYS(utimensat),
-			    SCMP_A1_64(SCMP_CMP_NE, 0));
-	for (i = 0; r == 0 && i < SL_NITEMS(stage_cond); i++) {
-		k = &stage_cond[i];
-		if (!denied(deny, ndeny, k->nr))
-			r = seccomp_rule_add_array(c, SCMP_ACT_ERRNO(k->err),
-			    k->nr, k->narg, k->cmp);
+	for (i = 0; n <= 4 && i < n; i++) {
+		at = p->n;
+		JEQ(p, nr[i]);
+		block(p, st, kind, nr[i]);
+		if (p->n - at - 1 > 255)
+			p->n = SL_BPF_MAX + 1;		/* bpf_load: E2BIG */
+		else if (at < SL_BPF_MAX)
+			p->f[at].jf = (uint8_t)(p->n - at - 1);
 	}
-	return r;
+	if (n <= 4) {
+		RET(p, SECCOMP_RET_ALLOW);
+		return;
+	}
+	ins(p, BPF_JMP | BPF_JGE | BPF_K, nr[half], 0, 1);
+	at = p->n;
+	ins(p, BPF_JMP | BPF_JA, 0, 0, 0);	/* to the upper half */
+	tree(p, st, kind, nr, half);
+	if (at < SL_BPF_MAX)
+		p->f[at].k = p->n - at - 1;
+	tree(p, st, kind, nr + half, n - half);
 }
 
-scmp_filter_ctx
-sc_stage_filter(const uint32_t *deny, uint32_t ndeny, const uint32_t *notify,
-    uint32_t nnotify)
+/* An extra denial takes full effect: it replaces the call's other rules. */
+void
+sc_stage_prog(struct prog *p, const struct stage *st, const uint32_t *deny,
+    uint32_t ndeny)
 {
-	scmp_filter_ctx c;
-	int r;
+	uint8_t kind[SL_NR_MAX + 1] = { K_NONE };
+	uint32_t nrs[SL_NR_MAX + 1], i;
+	size_t n = 0;
 
-	if ((c = filter_new()) == NULL)
-		return NULL;
-	if ((r = stage_rules(c, deny, ndeny, notify, nnotify)) != 0) {
-		seccomp_release(c);
-		errno = -r;
-		return NULL;
-	}
-	return c;
+	for (i = 0; i < NET_NCALLS; i++)
+		kind[net_calls[i]] = K_RULES;
+	kind[SYS_seccomp] = K_RULES;
+	for (i = 0; i < SL_NITEMS(stage_meta); i++)
+		if (!sc_notified(st, stage_meta[i]))
+			kind[stage_meta[i]] = stage_meta[i] == SYS_utimensat ?
+			    K_RULES : K_EPERM;
+	for (i = 0; i < SL_NITEMS(stage_eperm); i++)
+		kind[stage_eperm[i]] = K_EPERM;
+	for (i = 0; i < ndeny; i++)
+		if (deny[i] <= SL_NR_MAX)	/* checked by h_exec */
+			kind[deny[i]] = K_EPERM;
+	for (i = 0; i <= SL_NR_MAX; i++)
+		if (kind[i] != K_NONE)
+			nrs[n++] = i;
+	p->n = 0;
+	LD(p, NR);
+	tree(p, st, kind, nrs, n);
 }
+
+int
+sc_load_stage(const struct stage *st, const uint32_t *deny, uint32_t ndeny)
+{
+	static struct prog p;
+
+	sc_stage_prog(&p, st, deny, ndeny);
+	return bpf_load(&p, 0);
+}
+#endif

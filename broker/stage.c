@@ -2,14 +2,14 @@
  * stage.c: fork -> dup2 fixed fds -> close the rest on exec -> own process
  * group (in the broker's session, which has no controlling terminal)
  * -> PDEATHSIG and parent re-check -> cwd -> drop capabilities -> NO_NEW_PRIVS
- * -> Landlock -> notify and socket filters -> rlimits -> stage filter
- * -> execve.  The child reports the first failing
+ * -> Landlock -> notify filter -> rlimits -> stage filter -> execve.  The child reports the first failing
  * step through a close-on-exec pipe; EOF on it means execve succeeded.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <linux/securebits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,15 +23,6 @@
 #include "compat/landlock.h"
 #include "proto.h"
 
-#ifndef SECBIT_NOROOT
-#define SECBIT_NOROOT				(1 << 0)
-#define SECBIT_NOROOT_LOCKED			(1 << 1)
-#define SECBIT_NO_SETUID_FIXUP			(1 << 2)
-#define SECBIT_NO_SETUID_FIXUP_LOCKED		(1 << 3)
-#define SECBIT_KEEP_CAPS_LOCKED			(1 << 5)
-#define SECBIT_NO_CAP_AMBIENT_RAISE		(1 << 6)
-#define SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED	(1 << 7)
-#endif
 
 struct step_err {
 	int32_t step;
@@ -131,16 +122,15 @@ place_fds(struct stage *st, int *keep, size_t nkeep)
 	    CLOSE_RANGE_CLOEXEC);
 }
 
+/* The broker's dispositions are the defaults but SIGPIPE (main.c). */
 static void
 reset_signals(void)
 {
-	sigset_t all;
-	int sig;
+	sigset_t none;
 
-	for (sig = 1; sig < NSIG; sig++)
-		(void)signal(sig, SIG_DFL);
-	sigemptyset(&all);
-	(void)sigprocmask(SIG_SETMASK, &all, NULL);
+	(void)signal(SIGPIPE, SIG_DFL);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 SL_NORETURN static void
@@ -195,8 +185,8 @@ hand_listener(struct stage *st, int errfd, int gofd)
 }
 
 SL_NORETURN static void
-child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
-    uint32_t flags)
+child(struct stage *st, const int fds[3], pid_t broker, const uint32_t *deny,
+    uint32_t ndeny, uint32_t flags)
 {
 	int keep[4], errfd = fds[0];
 
@@ -226,12 +216,10 @@ child(struct stage *st, const int fds[3], pid_t broker, scmp_filter_ctx filter,
 		child_fail(errfd, SL_STEP_LANDLOCK);
 	if (st->nnotify > 0 && hand_listener(st, errfd, keep[1]) < 0)
 		child_fail(errfd, SL_STEP_NOTIFY);
-	if (net_load(st) < 0)
-		child_fail(errfd, SL_STEP_SECCOMP);
 	/* After the listener exists: --max-open-files may be tiny. */
 	if (set_limits(&st->lim) < 0)
 		child_fail(errfd, SL_STEP_RLIMIT);
-	if (sc_load_stage(filter) < 0)
+	if (sc_load_stage(st, deny, ndeny) < 0)
 		child_fail(errfd, SL_STEP_SECCOMP);
 	execve(st->file, st->argv, st->envp != NULL ? st->envp :
 	    (char *[]){ NULL });
@@ -280,17 +268,11 @@ stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
 {
 	int sp[2] = { -1, -1 }, gp[2] = { -1, -1 }, fds[3], step = 0, err;
 	pid_t self = getpid(), pid;
-	scmp_filter_ctx filter = NULL;	/* NULL: the default, prebuilt */
 
 	ans->stage = idx;
 	if (brk_ll_abi < SL_LL_ABI_REQUIRED && !(flags & SL_EXEC_DEGRADED)) {
 		errno = EOPNOTSUPP;
 		spawn_failed(st, ans, SL_STEP_LANDLOCK_ABI);
-		return;
-	}
-	if ((ndeny | st->nnotify) != 0 && (filter = sc_stage_filter(deny,
-	    ndeny, st->notify, st->nnotify)) == NULL) {
-		spawn_failed(st, ans, SL_STEP_SECCOMP);
 		return;
 	}
 	pid = -1;
@@ -300,10 +282,8 @@ stage_spawn(struct stage *st, uint32_t idx, int cwd_fd, uint32_t flags,
 		fds[0] = sp[1];
 		fds[1] = gp[0];
 		fds[2] = cwd_fd;
-		child(st, fds, self, filter, flags);
+		child(st, fds, self, deny, ndeny, flags);
 	}
-	if (filter != NULL)
-		seccomp_release(filter);
 	sl_closep(&sp[1]);
 	sl_closep(&gp[0]);
 	if (pid > 0 && (st->pid = pid, st->pidfd = (int)syscall(

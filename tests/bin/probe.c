@@ -1731,9 +1731,44 @@ static int op_nodump_chmod(UNUSED int argc, char **argv)
 	return print_rc(chmod(argv[0], mode));
 }
 
-/* seccomp-listener: installs a filter with NEW_LISTENER. */
-static int op_seccomp_listener(UNUSED int argc, UNUSED char **argv)
+/* sigstate: "ign N,N,... blk N,N,..." for the signals ignored and blocked
+ * (raw calls, so that libc's own 32-34 are seen too); "-" for none. */
+static int op_sigstate(UNUSED int argc, UNUSED char **argv)
 {
+	struct { void *h; unsigned long fl; void *r; uint64_t m; } ka;
+	uint64_t blk;
+	const char *sep = "";
+	int sig;
+
+	printf("ign ");
+	for (sig = 1; sig <= 64; sig++)
+		if (syscall(SYS_rt_sigaction, sig, NULL, &ka, 8) == 0 &&
+		    ka.h == (void *)SIG_IGN) {
+			printf("%s%d", sep, sig);
+			sep = ",";
+		}
+	if (*sep == '\0')
+		printf("-");
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blk, 8) < 0)
+		return print_err(errno);
+	printf(" blk ");
+	sep = "";
+	for (sig = 1; sig <= 64; sig++)
+		if (blk & (1ULL << (sig - 1))) {
+			printf("%s%d", sep, sig);
+			sep = ",";
+		}
+	printf("%s\n", *sep == '\0' ? "-" : "");
+	return 0;
+}
+
+/* seccomp-listener [hi]: installs a filter with NEW_LISTENER; with "hi",
+ * the high halves of the operation and the flags hold junk, which the
+ * kernel drops (both are unsigned int). */
+static int op_seccomp_listener(int argc, char **argv)
+{
+	unsigned long hi = argc > 0 && strcmp(argv[0], "hi") == 0 ?
+	    1UL << 32 : 0;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -1741,8 +1776,8 @@ static int op_seccomp_listener(UNUSED int argc, UNUSED char **argv)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return print_err(errno);
-	return print_rc(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0 ? -1 : 0);
+	return print_rc(syscall(SYS_seccomp, hi | SECCOMP_SET_MODE_FILTER,
+	    hi | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0 ? -1 : 0);
 }
 
 /* alloc MB: allocates and touches MB MiB; "ok MB" or err. */
@@ -2610,7 +2645,8 @@ static const struct op ops[] = {
 	{ "thread-forks", op_thread_forks, 2, "T M" },
 	{ "signal-storm", op_signal_storm, 1, "M" },
 	{ "nodump", op_nodump, 0, "" },
-	{ "seccomp-listener", op_seccomp_listener, 0, "" },
+	{ "seccomp-listener", op_seccomp_listener, 0, "[hi]" },
+	{ "sigstate", op_sigstate, 0, "" },
 	{ "chmod-race", op_chmod_race, 4, "ALLOWED DENIED N MODE" },
 	{ "nodump-chmod", op_nodump_chmod, 2, "PATH MODE" },
 	{ "chmod-bench", op_chmod_bench, 2, "PATH N" },

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,6 +195,45 @@ Test(inherit, inherited_fd_is_absent)
 }
 
 /* The command runs with no_new_privs set. */
+/* The caller's ignored and blocked signals, libc's own included. */
+static void
+sig_pre(void *arg)
+{
+	struct { void *h; unsigned long fl; void *r; uint64_t m; } ka = {
+	    (void *)SIG_IGN, 0, NULL, 0 };
+	static const int ign[] = { SIGHUP, SIGINT, SIGPIPE, SIGUSR1, 33, 34,
+	    64 };
+	uint64_t blk = 1ULL << (SIGUSR2 - 1) | 1ULL << (SIGTERM - 1) |
+	    1ULL << 39;
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(ign) / sizeof(ign[0]); i++)
+		if (syscall(SYS_rt_sigaction, ign[i], &ka, NULL, 8) < 0)
+			_exit(126);
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &blk, NULL, 8) < 0)
+		_exit(126);
+}
+
+/* A stage starts with every disposition at its default and nothing
+ * blocked, whatever its caller ignored or blocked. */
+Test(inherit, signals_default_and_unblocked)
+{
+	const char *cmd[] = { th_probe(), "sigstate", NULL };
+	char *out;
+	int outfd, ws;
+	pid_t sl;
+
+	sl = sbx_spawn(sbx_argv(NULL, cmd), &outfd, NULL, sig_pre, NULL);
+	out = sbx_read_all(outfd, 10000);
+	ws = sbx_wait_ms(sl, 10000);
+	cr_assert(ne(int, ws, -1), "sandlock did not exit");
+	cr_assert(eq(int, ws, 0), "status %#x", ws);
+	cr_assert(eq(str, out, "ign - blk -\n"));
+	free(out);
+	(void)close(outfd);
+}
+
 Test(inherit, no_new_privs_is_set)
 {
 	struct th_run r;
