@@ -241,13 +241,12 @@ send_limits(struct jrun *j, uint32_t idx, const struct jstage *s)
 	return 0;
 }
 
+/* Everything of a stage but EXEC: its rules, fds, strings, limits. */
 static int
-send_stage(struct jrun *j, uint32_t idx, struct jstage *s,
-    struct m_exec_ans *ans, int *listener)
+send_spec(struct jrun *j, uint32_t idx, struct jstage *s)
 {
 	const struct plan *pl = &s->plan;
 	struct brk *b = &j->b;
-	uint32_t flags = 0;
 	size_t i, argc = 0;
 
 	while (s->argv[argc] != NULL)
@@ -269,12 +268,21 @@ send_stage(struct jrun *j, uint32_t idx, struct jstage *s,
 	    brk_stage_strs(b, idx, SL_STR_ENV, pl->env.v, pl->env.n) < 0 ||
 	    send_limits(j, idx, s) < 0)
 		return -1;
+	return 0;
+}
+
+static int
+send_exec(struct jrun *j, uint32_t idx, struct jstage *s,
+    struct m_exec_ans *ans, int *listener)
+{
+	uint32_t flags = 0;
+
 	if (s->pol->allow_degraded)
 		flags |= SL_EXEC_DEGRADED;
 	if (s->pol->no_supervisor)
 		flags |= SL_EXEC_NESTED;
-	return brk_stage_exec(b, idx, flags, s->pol->deny,
-	    (uint32_t)s->pol->ndeny, pl->cwd_fd, ans, listener);
+	return brk_stage_exec(&j->b, idx, flags, s->pol->deny,
+	    (uint32_t)s->pol->ndeny, s->plan.cwd_fd, ans, listener);
 }
 
 /* Hands a started stage's limits and listener to the supervisor. */
@@ -344,7 +352,39 @@ peer_gone(int err)
 	return err == EPIPE || err == ECONNRESET;
 }
 
-/* Sends every runnable stage; closes each stage's fds once sent. */
+/* The broker died, or refused what stage i was sent. */
+static int
+refused(struct jrun *j, size_t i, struct sandlock_error *e)
+{
+	size_t k;
+
+	for (k = 0; k < j->n; k++)
+		close_fds(&j->st[k]);
+	if (peer_gone(errno))
+		return sl_err(e, EPIPE, "the broker died while starting stage "
+		    "%zu; killed the sandbox", i + 1);
+	return sl_err(e, errno, "the broker refused stage %zu: %s", i + 1,
+	    strerror(errno));
+}
+
+/*
+ * Every runnable stage's spec but EXEC, as soon as it is planned: the
+ * broker checks and files it while the planner registers the job and
+ * confines itself.
+ */
+static int
+send_specs(struct jrun *j, struct sandlock_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->st[i].runnable && send_spec(j, (uint32_t)i,
+		    &j->st[i]) < 0)
+			return refused(j, i, e);
+	return 0;
+}
+
+/* Starts every runnable stage (EXEC); closes each stage's fds then. */
 static int
 start_all(struct jrun *j, struct sandlock_error *e)
 {
@@ -357,15 +397,9 @@ start_all(struct jrun *j, struct sandlock_error *e)
 		s = &j->st[i];
 		(void)clock_gettime(CLOCK_REALTIME, &s->t_start);
 		if (s->runnable) {
-			if (send_stage(j, (uint32_t)i, s, &ans, &lfd) < 0) {
-				close_fds(s);
+			if (send_exec(j, (uint32_t)i, s, &ans, &lfd) < 0) {
 				sl_closep(&lfd);	/* EPROTO after it came */
-				if (peer_gone(errno))
-					return sl_err(e, EPIPE, "the broker died "
-					    "while starting stage %zu; killed "
-					    "the sandbox", i + 1);
-				return sl_err(e, errno, "the broker refused "
-				    "stage %zu: %s", i + 1, strerror(errno));
+				return refused(j, i, e);
 			}
 			if (ans.err != 0)
 				exec_failed(s, &ans);
@@ -694,6 +728,10 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	if (needs_sup(&j) && (j.sup_pid = sup_start(&j.sup)) < 0) {
 		(void)sl_err(e, errno, "unable to start the supervisor: %s",
 		    strerror(errno));
+		goto done;
+	}
+	if (send_specs(&j, e) < 0) {
+		(void)broker_lost(&j, NULL);
 		goto done;
 	}
 	/* Before confinement: the entry is created now, locked until the end. */

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/limits.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -385,7 +385,8 @@ pf_ask_opener(const struct pcall *c, int dir, const char *name, int flags,
 	memset(&q, 0, sizeof(q));
 	q.flags = flags | O_NONBLOCK;
 	q.mode = mode;
-	q.umask = flags & (O_CREAT | __O_TMPFILE) ? pf_umask(c) : 0;
+	q.umask = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ?
+	    pf_umask(c) : 0;
 	q.reopen = name == NULL;
 	if (name != NULL)
 		(void)snprintf(q.name, sizeof(q.name), "%s", name);

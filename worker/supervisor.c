@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <poll.h>
@@ -130,7 +131,7 @@ mem_of(const char *pid, long threads)
 {
 	static const char *const keys[] = { "RssAnon:", "RssShmem:",
 	    "VmSwap:" };
-	char path[64], buf[4096], *p;
+	char path[sizeof("/proc//status") + NAME_MAX], buf[4096], *p;
 	long kb = 0, v;
 	size_t i;
 
