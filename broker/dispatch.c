@@ -204,7 +204,6 @@ h_path(struct msg *m)
 {
 	struct m_path req;
 	struct stage *st;
-	struct stat sb;
 	int fl;
 
 	memcpy(&req, m->body, sizeof(req));
@@ -213,8 +212,7 @@ h_path(struct msg *m)
 	if (req.access == 0 || (req.access & ~SL_LL_FS_ABI5) != 0)
 		brk_violation("bad access mask %#llx in PATH",
 		    (unsigned long long)req.access);
-	if ((fl = fcntl(m->fds[0], F_GETFL)) < 0 || !(fl & O_PATH) ||
-	    fstat(m->fds[0], &sb) < 0)
+	if ((fl = fcntl(m->fds[0], F_GETFL)) < 0 || !(fl & O_PATH))
 		brk_violation("PATH fd is not an O_PATH descriptor");
 	if (++st->nrules > SL_MAX_RULES)
 		brk_violation("more than %u PATH rules", SL_MAX_RULES);
