@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <sha2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sha256.h"
 #include "state.h"
 #include "wutil.h"
 
@@ -302,7 +302,7 @@ stage_json(const struct jstage *s)
 			goto out;
 	if (pol_canon(s->pol, &prog, &canon, &len) < 0)
 		goto out;
-	(void)SHA256Data((const uint8_t *)canon, len, hex);	/* pol_digest() */
+	sl_sha256_hex(canon, len, hex);	/* pol_digest() */
 	o = json_pack("{s:o, s:s, s:s+}", "argv", state_argv_json(s->argv),
 	    "policy", canon, "digest", "sha256:", hex);
 out:
