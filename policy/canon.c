@@ -9,16 +9,16 @@
  * largest binary unit that divides them ("512M").  Two documents that
  * compile to the same policy render the same bytes, whatever their key
  * order, comments, whitespace or quoting.
- * SHA-256 comes from libmd (<sha2.h>), pure computation.
+ * SHA-256 is sha256.c's.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sha2.h>
 
 #include "profile.h"
+#include "sha256.h"
 #include "syscalls.h"
 
 static void
@@ -244,7 +244,7 @@ pol_digest(const struct pol *p, const struct pol_strv *prog, char hex[65])
 
 	if (pol_canon(p, prog, &c, &n) < 0)
 		return -1;
-	(void)SHA256Data((const uint8_t *)c, n, hex);
+	sl_sha256_hex(c, n, hex);
 	free(c);
 	return 0;
 }

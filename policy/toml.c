@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "toml_lex.h"
+#include "utf8.h"
 
 #define TOML_MAX_KEYS	4096	/* per table, and items per array */
 
@@ -448,7 +449,7 @@ static int
 document(struct tp *t, struct toml_val *root)
 {
 	struct toml_val *cur = root;
-	size_t bad = tl_utf8_bad(t->b, t->len);
+	size_t bad = pol_utf8_bad(t->b, t->len);
 
 	if (bad < t->len) {
 		while (t->pos < bad)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "toml_lex.h"
+#include "utf8.h"
 
 void
 tl_report(struct tp *t, unsigned line, unsigned col, int err, const char *fmt,
@@ -173,30 +174,10 @@ static int
 utf8_put(struct tp *t, struct sbuf *sb, uint32_t cp)
 {
 	char u[4];
-	size_t n;
 
 	if (cp == 0)
 		return FAIL(t, "a NUL character in a string is not supported");
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	return tl_sb_add(t, sb, u, n);
+	return tl_sb_add(t, sb, u, pol_utf8_put(cp, u));
 }
 
 /* After a backslash: one escape sequence. */
@@ -437,39 +418,4 @@ tl_number(struct tp *t, struct toml_val *v)
 	while (n-- > 0)
 		tl_adv(t);
 	return 0;
-}
-
-/* Checks that buf is UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-size_t
-tl_utf8_bad(const unsigned char *b, size_t len)
-{
-	size_t i = 0, n, k;
-	uint32_t cp;
-
-	while (i < len) {
-		if (b[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (b[i] >= 0xc2 && b[i] <= 0xdf)
-			n = 1, cp = b[i] & 0x1fU;
-		else if (b[i] >= 0xe0 && b[i] <= 0xef)
-			n = 2, cp = b[i] & 0x0fU;
-		else if (b[i] >= 0xf0 && b[i] <= 0xf4)
-			n = 3, cp = b[i] & 0x07U;
-		else
-			return i;
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((b[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (b[i + k] & 0x3fU);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
-	}
-	return len;
 }

@@ -49,7 +49,5 @@ int	tl_sb_char(struct tp *t, struct sbuf *sb);
 int	tl_string(struct tp *t, char **out, bool allow_ml);
 bool	tl_bare(int c);			/* [A-Za-z0-9_-] */
 int	tl_number(struct tp *t, struct toml_val *v);
-/* The offset of the first byte that is not valid UTF-8, or len. */
-size_t	tl_utf8_bad(const unsigned char *b, size_t len);
 
 #endif

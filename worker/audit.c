@@ -1,5 +1,5 @@
 /*
- * audit.c: the audit record; see audit.h.  JSON is built with jansson,
+ * audit.c: the audit record; see audit.h.  JSON is built with json.h,
  * never by hand.
  */
 #include <errno.h>
@@ -22,29 +22,32 @@ static const char *const outcomes[] = {
 	[SANDLOCK_MEMORY] = "memory",
 };
 
-json_t *
+struct sl_json *
 audit_status_json(const struct sandlock_result *r, const char *err)
 {
 	struct sandlock_result nr = { SANDLOCK_NOT_RUN, 125, 0 };
-	json_t *o;
+	struct sl_json *o;
 	int bad;
 
 	if (r->outcome < SANDLOCK_EXITED || r->outcome > SANDLOCK_MEMORY)
 		r = &nr;
-	if ((o = json_pack("{s:s, s:i}", "outcome", outcomes[r->outcome],
-	    "exit", sandlock_exit_status(r))) == NULL)
+	if ((o = sl_json_new_object()) == NULL ||
+	    sl_json_set_str(o, "outcome", outcomes[r->outcome]) < 0 ||
+	    sl_json_set_int(o, "exit", sandlock_exit_status(r)) < 0) {
+		sl_json_free(o);
 		return NULL;
+	}
 	switch (r->outcome) {
 	case SANDLOCK_EXITED:
 	case SANDLOCK_NOT_RUN:
-		bad = json_object_set_new(o, "code", json_integer(r->status));
-		if (r->outcome == SANDLOCK_NOT_RUN && err != NULL && *err)
-			bad |= json_object_set_new(o, "error",
-			    json_string(err));
+		bad = sl_json_set_int(o, "code", r->status);
+		if (bad == 0 && r->outcome == SANDLOCK_NOT_RUN && err != NULL &&
+		    *err)
+			bad = sl_json_set_str(o, "error", err);
 		break;
 	case SANDLOCK_SIGNALED:
 	case SANDLOCK_MEMORY:
-		bad = json_object_set_new(o, "signal", json_integer(r->status));
+		bad = sl_json_set_int(o, "signal", r->status);
 		break;
 	case SANDLOCK_TIMEOUT:
 	default:
@@ -52,7 +55,7 @@ audit_status_json(const struct sandlock_result *r, const char *err)
 		break;
 	}
 	if (bad) {
-		json_decref(o);
+		sl_json_free(o);
 		return NULL;
 	}
 	return o;
@@ -77,14 +80,14 @@ out:
 	return r;
 }
 
-static json_t *
+static struct sl_json *
 stage_line(const char *name, const struct jstage *s, size_t i, size_t n,
     const char *why)
 {
 	cleanup_free char *now_s = NULL, *t0 = NULL, *t1 = NULL;
 	const char *err = s->errmsg[0] ? s->errmsg : why;
 	struct timespec now;
-	json_t *line;
+	struct sl_json *line;
 	char dig[72], cwd[4096];
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
@@ -97,17 +100,23 @@ stage_line(const char *name, const struct jstage *s, size_t i, size_t n,
 	    NULL || (t1 = state_rfc3339(s->t_end.tv_sec ? &s->t_end : &now)) ==
 	    NULL)
 		return NULL;
-	line = json_pack("{s:s, s:I, s:s, s:s?, s:I, s:I, s:o, s:s, s:s, "
-	    "s:s, s:s, s:o}", "time", now_s, "uid", (json_int_t)getuid(),
-	    "user", state_user_name(getuid()), "name", name,
-	    "stage", (json_int_t)i + 1, "stages", (json_int_t)n,
-	    "argv", state_argv_json(s->argv), "cwd", cwd,
-	    "policy_digest", dig, "start", t0, "end", t1,
-	    "status", audit_status_json(&s->res, err));
-	/* Present only when a supervisor answered the stage's calls. */
-	if (line != NULL && s->supervised && json_object_set_new(line,
-	    "denied_calls", json_integer((json_int_t)s->denied)) < 0) {
-		json_decref(line);
+	if ((line = sl_json_new_object()) == NULL ||
+	    sl_json_set_str(line, "time", now_s) < 0 ||
+	    sl_json_set_int(line, "uid", getuid()) < 0 ||
+	    sl_json_set_str(line, "user", state_user_name(getuid())) < 0 ||
+	    sl_json_set_str(line, "name", name) < 0 ||	/* null if none */
+	    sl_json_set_int(line, "stage", (int64_t)i + 1) < 0 ||
+	    sl_json_set_int(line, "stages", (int64_t)n) < 0 ||
+	    sl_json_set(line, "argv", state_argv_json(s->argv)) < 0 ||
+	    sl_json_set_str(line, "cwd", cwd) < 0 ||
+	    sl_json_set_str(line, "policy_digest", dig) < 0 ||
+	    sl_json_set_str(line, "start", t0) < 0 ||
+	    sl_json_set_str(line, "end", t1) < 0 ||
+	    sl_json_set(line, "status", audit_status_json(&s->res, err)) < 0 ||
+	    /* Present only when a supervisor answered the stage's calls. */
+	    (s->supervised && sl_json_set_int(line, "denied_calls",
+	    (int64_t)s->denied) < 0)) {
+		sl_json_free(line);
 		return NULL;
 	}
 	return line;
@@ -121,16 +130,15 @@ audit_write(int fd, const char *name, const struct jstage *st, size_t n,
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
-		json_t *j = stage_line(name, &st[i], i, n, why);
-		char *s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+		struct sl_json *j = stage_line(name, &st[i], i, n, why);
+		char *s = j != NULL ? sl_json_dump(j, &len) : NULL;
 
-		json_decref(j);
+		sl_json_free(j);
 		if (s == NULL) {
 			rc = -1;
 			errno = ENOMEM;
 			continue;
 		}
-		len = strlen(s);
 		s[len] = '\n';		/* over the NUL: one write(2) */
 		if (write(fd, s, len + 1) != (ssize_t)len + 1)
 			rc = -1;

@@ -6,16 +6,17 @@
 #ifndef SL_AUDIT_H
 #define SL_AUDIT_H
 
-#include <jansson.h>
-
 #include "job.h"
+#include "json.h"
 
 /*
  * {"outcome": "exited"|"signaled"|"timeout"|"memory"|"not_run", "code" or
- * "signal", "error" for not_run, "exit": the CLI's status}; a new
- * reference, NULL on ENOMEM.  err may be NULL or empty.
+ * "signal", "error" for not_run, "exit": the CLI's status}; a new value
+ * (the caller frees it), NULL with errno (ENOMEM; EINVAL if err is not
+ * UTF-8).  err may be NULL or empty.
  */
-json_t	*audit_status_json(const struct sandlock_result *r, const char *err);
+struct sl_json *audit_status_json(const struct sandlock_result *r,
+	    const char *err);
 
 /*
  * Appends one line per stage of st[0..n) to fd (borrowed; opened with

@@ -24,6 +24,7 @@
 #include "cli_ops.h"
 #include "compat/landlock.h"
 #include "compat/seccomp.h"
+#include "json.h"
 #include "state.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -168,52 +169,102 @@ minimum(const struct kcheck *k)
 }
 
 /* What sandlock refuses (refuse) or runs weaker (!refuse) here. */
-static json_t *
+static struct sl_json *
 limits(const struct kcheck *k, bool refuse)
 {
-	json_t *a = json_array();
+	struct sl_json *a = sl_json_new_array();
 
 	if (refuse && k->abi < SL_LL_ABI_REQUIRED)
-		(void)json_array_append_new(a, json_sprintf("every run without "
+		(void)sl_json_append(a, sl_json_new_strf("every run without "
 		    "--allow-degraded: Landlock ABI %d, sandlock needs %d",
 		    k->abi < 0 ? 0 : k->abi, SL_LL_ABI_REQUIRED));
 	if (refuse && (k->notif || k->killable || k->getfd))
-		(void)json_array_append_new(a, json_string("-P and -m: they "
+		(void)sl_json_append(a, sl_json_new_str("-P and -m: they "
 		    "need seccomp user notification, WAIT_KILLABLE_RECV and "
 		    "pidfd_getfd"));
 	if (!refuse && k->abi < SL_LL_ABI_REQUIRED)
-		(void)json_array_append_new(a, json_sprintf("with "
+		(void)sl_json_append(a, sl_json_new_strf("with "
 		    "--allow-degraded, not enforced: %s", k->abi < 4 ?
 		    "TCP rules, IPC and signal scoping and more" :
 		    "IPC and signal scoping and more"));
 	if (!refuse && k->notif == 0 && k->sync != 0)
-		(void)json_array_append_new(a, json_string("the supervisor runs "
+		(void)sl_json_append(a, sl_json_new_str("the supervisor runs "
 		    "without SYNC_WAKE_UP (slower notifications)"));
 	if (!refuse && k->filter != 0)
-		(void)json_array_append_new(a, json_string("no seccomp: nothing "
+		(void)sl_json_append(a, sl_json_new_str("no seccomp: nothing "
 		    "can run"));
 	return a;
 }
 
-static json_t *
-report_json(const struct kcheck *k)
+/* [{"name", "abi", "supported"}] of every right; one that cannot be
+ * made (no memory) is left out. */
+static struct sl_json *
+rights_json(const struct kcheck *k)
 {
-	json_t *r = json_array();
+	struct sl_json *a = sl_json_new_array(), *o;
 	size_t i;
 
-	for (i = 0; i < sizeof(rights) / sizeof(rights[0]); i++)
-		(void)json_array_append_new(r, json_pack("{s:s, s:i, s:b}",
-		    "name", rights[i].name, "abi", rights[i].abi, "supported",
-		    k->abi >= rights[i].abi));
-	return json_pack("{s:s, s:{s:i, s:o, s:o}, s:{s:b, s:b, s:b, s:b}, "
-	    "s:b, s:o, s:o, s:b}", "version", sandlock_version(),
-	    "landlock", "abi", k->abi < 0 ? 0 : k->abi, "errata",
-	    k->errata >= 0 ? json_integer(k->errata) : json_null(), "rights", r,
-	    "seccomp", "filter", k->filter == 0, "user_notif", k->notif == 0,
-	    "wait_killable_recv", k->killable == 0, "sync_wake_up",
-	    k->sync == 0, "pidfd_getfd", k->getfd == 0, "refused",
-	    limits(k, true), "degraded", limits(k, false), "minimum_met",
-	    minimum(k));
+	for (i = 0; a != NULL && i < sizeof(rights) / sizeof(rights[0]); i++) {
+		if ((o = sl_json_new_object()) == NULL ||
+		    sl_json_set_str(o, "name", rights[i].name) < 0 ||
+		    sl_json_set_int(o, "abi", rights[i].abi) < 0 ||
+		    sl_json_set_bool(o, "supported", k->abi >= rights[i].abi) <
+		    0) {
+			sl_json_free(o);
+			continue;
+		}
+		(void)sl_json_append(a, o);
+	}
+	return a;
+}
+
+static struct sl_json *
+landlock_json(const struct kcheck *k)
+{
+	struct sl_json *o = sl_json_new_object();
+
+	if (o == NULL || sl_json_set_int(o, "abi", k->abi < 0 ? 0 : k->abi) < 0 ||
+	    sl_json_set(o, "errata", k->errata >= 0 ?
+	    sl_json_new_int(k->errata) : sl_json_new_null()) < 0 ||
+	    sl_json_set(o, "rights", rights_json(k)) < 0) {
+		sl_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct sl_json *
+seccomp_json(const struct kcheck *k)
+{
+	struct sl_json *o = sl_json_new_object();
+
+	if (o == NULL || sl_json_set_bool(o, "filter", k->filter == 0) < 0 ||
+	    sl_json_set_bool(o, "user_notif", k->notif == 0) < 0 ||
+	    sl_json_set_bool(o, "wait_killable_recv", k->killable == 0) < 0 ||
+	    sl_json_set_bool(o, "sync_wake_up", k->sync == 0) < 0) {
+		sl_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct sl_json *
+report_json(const struct kcheck *k)
+{
+	struct sl_json *o = sl_json_new_object();
+
+	if (o == NULL ||
+	    sl_json_set_str(o, "version", sandlock_version()) < 0 ||
+	    sl_json_set(o, "landlock", landlock_json(k)) < 0 ||
+	    sl_json_set(o, "seccomp", seccomp_json(k)) < 0 ||
+	    sl_json_set_bool(o, "pidfd_getfd", k->getfd == 0) < 0 ||
+	    sl_json_set(o, "refused", limits(k, true)) < 0 ||
+	    sl_json_set(o, "degraded", limits(k, false)) < 0 ||
+	    sl_json_set_bool(o, "minimum_met", minimum(k)) < 0) {
+		sl_json_free(o);
+		return NULL;
+	}
+	return o;
 }
 
 static const char *
@@ -222,17 +273,17 @@ yn(int err)
 	return err == 0 ? "yes" : strerror(err);
 }
 
+/* Prints and frees the array a. */
 static void
-print_list(const char *what, json_t *a)
+print_list(const char *what, struct sl_json *a)
 {
-	json_t *v;
 	size_t i;
 
-	if (json_array_size(a) == 0)
+	if (sl_json_len(a) == 0)
 		(void)printf("%s: nothing\n", what);
-	json_array_foreach(a, i, v)
-		(void)printf("%s: %s\n", what, json_string_value(v));
-	json_decref(a);
+	for (i = 0; i < sl_json_len(a); i++)
+		(void)printf("%s: %s\n", what, sl_json_str(sl_json_at(a, i)));
+	sl_json_free(a);
 }
 
 static void
@@ -270,7 +321,7 @@ int
 cli_check(int argc, char *argv[])
 {
 	struct kcheck k;
-	json_t *j;
+	struct sl_json *j;
 	char *s;
 
 	if (argc > 1 || (argc == 1 && strcmp(argv[0], "--json") != 0)) {
@@ -282,13 +333,14 @@ cli_check(int argc, char *argv[])
 	kernel_check(&k);
 	if (argc == 1) {
 		if ((j = report_json(&k)) == NULL ||
-		    (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+		    (s = sl_json_dump(j, NULL)) == NULL) {
+			sl_json_free(j);
 			(void)fprintf(stderr, "sandlock: out of memory\n");
 			return 125;
 		}
 		(void)printf("%s\n", s);
 		free(s);
-		json_decref(j);
+		sl_json_free(j);
 	} else
 		report_text(&k);
 	if (!minimum(&k))

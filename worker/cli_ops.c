@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "cli_ops.h"
+#include "json.h"
 #include "state.h"
 #include "wutil.h"
 
@@ -116,7 +117,7 @@ cli_ops_prepare(struct cli_opts *co)
 {
 	enum state_liveness live;
 	struct sandlock_error e;
-	json_t *j = NULL;
+	struct sl_json *j = NULL;
 	int dfd;
 
 	if (co->name == NULL) {
@@ -150,7 +151,7 @@ cli_ops_prepare(struct cli_opts *co)
 	 */
 	if (co->name != co->defname && state_load(dfd, co->name, &live, &j,
 	    &e) == 0 && live == STATE_LIVE) {
-		json_decref(j);
+		sl_json_free(j);
 		sl_close(dfd);
 		return fail("a sandbox named %s is already running: choose "
 		    "another --name, or stop it with 'sandlock kill %s'",
@@ -164,30 +165,52 @@ audit:
 	return 0;
 }
 
+/* The job's status for --status-fd: null without a result (or memory). */
+static struct sl_json *
+job_status(const struct sandlock_job_result *r)
+{
+	struct sl_json *s = NULL;
+
+	if (r != NULL)
+		s = audit_status_json(&r->status, r->nstages == 1 ?
+		    r->errors[0] : NULL);
+	return s != NULL ? s : sl_json_new_null();
+}
+
+/* Each stage's status; one that cannot be made is left out. */
+static struct sl_json *
+stage_statuses(const struct sandlock_job_result *r)
+{
+	struct sl_json *st = sl_json_new_array();
+	size_t i;
+
+	for (i = 0; st != NULL && r != NULL && i < r->nstages; i++)
+		(void)sl_json_append(st, audit_status_json(&r->stages[i],
+		    r->errors[i]));
+	return st;
+}
+
 void
 cli_ops_status(struct cli_opts *co, const struct sandlock_job_result *r,
     int exit_status)
 {
-	json_t *j, *st;
+	struct sl_json *j;
 	char *s;
-	size_t i;
 
 	if (co->status_fd < 0)
 		return;
-	st = json_array();
-	for (i = 0; st != NULL && r != NULL && i < r->nstages; i++)
-		(void)json_array_append_new(st, audit_status_json(&r->stages[i],
-		    r->errors[i]));
-	j = json_pack("{s:s?, s:i, s:o?, s:o}", "name", co->name, "exit",
-	    exit_status, "status", r != NULL ? audit_status_json(&r->status,
-	    r->nstages == 1 ? r->errors[0] : NULL) : NULL, "stages", st);
-	if (j != NULL && (s = json_dumps(j, JSON_COMPACT)) != NULL) {
+	if ((j = sl_json_new_object()) != NULL &&
+	    sl_json_set_str(j, "name", co->name) == 0 &&
+	    sl_json_set_int(j, "exit", exit_status) == 0 &&
+	    sl_json_set(j, "status", job_status(r)) == 0 &&
+	    sl_json_set(j, "stages", stage_statuses(r)) == 0 &&
+	    (s = sl_json_dump(j, NULL)) != NULL) {
 		if (dprintf(co->status_fd, "%s\n", s) < 0)
 			(void)fprintf(stderr, "sandlock: warning: unable to "
 			    "write to --status-fd: %s\n", strerror(errno));
 		free(s);
 	}
-	json_decref(j);
+	sl_json_free(j);
 }
 
 void
@@ -214,35 +237,44 @@ want_json(int *argc, char *argv[])
 }
 
 static long long
-uptime_ms(json_t *j)
+uptime_ms(const struct sl_json *j)
 {
 	struct timespec now;
 	long long t;
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
 	t = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000 -
-	    (long long)json_integer_value(json_object_get(j, "started_ms"));
+	    (long long)sl_json_int(sl_json_get(j, "started_ms"));
 	return t < 0 ? 0 : t;
+}
+
+/* A string of an entry, or "?" where the entry has none there. */
+static const char *
+str_or_what(const struct sl_json *v)
+{
+	return sl_json_str(v) != NULL ? sl_json_str(v) : "?";
 }
 
 /* "cmd args | cmd args" of an entry's stages. */
 static void
-print_command(json_t *j)
+print_command(const struct sl_json *j)
 {
-	json_t *st, *a;
+	const struct sl_json *st = sl_json_get(j, "stages"), *argv;
 	size_t i, k;
 
-	json_array_foreach(json_object_get(j, "stages"), i, st) {
+	for (i = 0; i < sl_json_len(st); i++) {
 		if (i > 0)
 			(void)fputs(" | ", stdout);
-		json_array_foreach(json_object_get(st, "argv"), k, a)
-			(void)printf("%s%s", k ? " " : "", json_string_value(a));
+		argv = sl_json_get(sl_json_at(st, i), "argv");
+		for (k = 0; k < sl_json_len(argv); k++)
+			(void)printf("%s%s", k ? " " : "",
+			    str_or_what(sl_json_at(argv, k)));
 	}
 	(void)putchar('\n');
 }
 
 static void
-ps_row(json_t *j)
+ps_row(const struct sl_json *j)
 {
 	long long s = uptime_ms(j) / 1000;
 	char up[32];
@@ -254,9 +286,8 @@ ps_row(json_t *j)
 		(void)snprintf(up, sizeof(up), "%lldm%02llds", s / 60, s % 60);
 	else
 		(void)snprintf(up, sizeof(up), "%llds", s);
-	(void)printf("%-20s %8lld %8s  ", json_string_value(json_object_get(j,
-	    "name")), (long long)json_integer_value(json_object_get(j, "pid")),
-	    up);
+	(void)printf("%-20s %8lld %8s  ", str_or_what(sl_json_get(j, "name")),
+	    (long long)sl_json_int(sl_json_get(j, "pid")), up);
 	print_command(j);
 }
 
@@ -304,7 +335,7 @@ cli_ps(int argc, char *argv[])
 	bool js = want_json(&argc, argv);
 	enum state_liveness live;
 	struct sandlock_error e;
-	json_t *j, *all;
+	struct sl_json *j, *all;
 	size_t n, i;
 	char **names;
 	int dfd, status = 0;
@@ -314,7 +345,7 @@ cli_ps(int argc, char *argv[])
 		return fail("usage: sandlock ps [--json]");
 	if ((dfd = state_dir_open(NULL, &e)) < 0)
 		return fail("%s", e.msg);
-	if ((all = json_array()) == NULL) {
+	if ((all = sl_json_new_array()) == NULL) {
 		sl_close(dfd);
 		return fail("out of memory");
 	}
@@ -328,31 +359,30 @@ cli_ps(int argc, char *argv[])
 			(void)fprintf(stderr, "sandlock: %s\n", e.msg);
 			status = 125;
 		} else if (live == STATE_LIVE && js) {
-			(void)json_object_set_new(j, "uptime_ms",
-			    json_integer(uptime_ms(j)));
-			(void)json_array_append(all, j);
+			(void)sl_json_set_int(j, "uptime_ms", uptime_ms(j));
+			(void)sl_json_append(all, steal_ptr(&j));
 		} else if (live == STATE_LIVE)
 			ps_row(j);
-		json_decref(j);
+		sl_json_free(j);
 		free(names[i]);
 	}
 	free(names);
 	sl_close(dfd);
-	if (js && (s = json_dumps(all, JSON_COMPACT)) != NULL) {
+	if (js && (s = sl_json_dump(all, NULL)) != NULL) {
 		(void)printf("%s\n", s);
 		free(s);
 	}
-	json_decref(all);
+	sl_json_free(all);
 	return status;
 }
 
-/* The live entry NAME (the caller json_decref()s it), or NULL after a line. */
-static json_t *
+/* The live entry NAME (the caller sl_json_free()s it), or NULL after a line. */
+static struct sl_json *
 live_entry(const char *name)
 {
 	enum state_liveness live;
 	struct sandlock_error e;
-	json_t *j = NULL;
+	struct sl_json *j = NULL;
 	int dfd;
 
 	if ((dfd = state_dir_open(NULL, &e)) < 0 ||
@@ -367,6 +397,21 @@ live_entry(const char *name)
 		    "yours)", name);
 	return j;
 }
+
+/* The names kill(1) takes, by number (sigabbrev_np is glibc's only). */
+static const char *const sig_names[] = {
+	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT",
+	[SIGILL] = "ILL", [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",
+	[SIGBUS] = "BUS", [SIGFPE] = "FPE", [SIGKILL] = "KILL",
+	[SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM",
+	[SIGSTKFLT] = "STKFLT", [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",
+	[SIGSTOP] = "STOP", [SIGTSTP] = "TSTP", [SIGTTIN] = "TTIN",
+	[SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU",
+	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF",
+	[SIGWINCH] = "WINCH", [SIGIO] = "IO", [SIGPWR] = "PWR",
+	[SIGSYS] = "SYS",
+};
 
 /* SIGTERM, TERM, term or 15; 0 if none. */
 static int
@@ -383,8 +428,8 @@ parse_signal(const char *s)
 	}
 	if (strncasecmp(s, "SIG", 3) == 0)
 		s += 3;
-	for (i = 1; i < 32; i++)
-		if ((abbr = sigabbrev_np(i)) != NULL && strcasecmp(s, abbr) == 0)
+	for (i = 1; i < (int)SL_NITEMS(sig_names); i++)
+		if ((abbr = sig_names[i]) != NULL && strcasecmp(s, abbr) == 0)
 			return i;
 	return 0;
 }
@@ -395,18 +440,18 @@ parse_signal(const char *s)
  * between the check and the signal.
  */
 static int
-signal_planner(json_t *j, const char *name, int sig)
+signal_planner(const struct sl_json *j, const char *name, int sig)
 {
-	pid_t pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
+	pid_t pid = (pid_t)sl_json_int(sl_json_get(j, "pid"));
 	cleanup_fd int pfd = -1;
 	siginfo_t si;
 
-	if (json_integer_value(json_object_get(j, "uid")) != (json_int_t)getuid())
+	if (sl_json_int(sl_json_get(j, "uid")) != (int64_t)getuid())
 		return fail("sandbox %s belongs to another user: refusing",
 		    name);
 	if ((pfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0 ||
-	    state_start_time(pid) != (unsigned long long)json_integer_value(
-	    json_object_get(j, "start_time")))
+	    state_start_time(pid) != (unsigned long long)sl_json_int(
+	    sl_json_get(j, "start_time")))
 		return fail("no running sandbox named %s (its planner is "
 		    "gone)", name);
 	memset(&si, 0, sizeof(si));
@@ -426,7 +471,7 @@ cli_kill(int argc, char *argv[])
 {
 	struct sandlock_error e;
 	int sig = SIGTERM, r;
-	json_t *j;
+	struct sl_json *j;
 
 	if (argc < 1 || argc > 2)
 		return fail("usage: sandlock kill NAME [SIGNAL]");
@@ -438,7 +483,7 @@ cli_kill(int argc, char *argv[])
 	if ((j = live_entry(argv[0])) == NULL)
 		return 125;
 	r = signal_planner(j, argv[0], sig);
-	json_decref(j);
+	sl_json_free(j);
 	return r;
 }
 
@@ -447,7 +492,8 @@ cli_inspect(int argc, char *argv[])
 {
 	bool js = want_json(&argc, argv);
 	struct sandlock_error e;
-	json_t *j, *st;
+	const struct sl_json *st;
+	struct sl_json *j;
 	size_t i, n;
 	char *s;
 
@@ -458,19 +504,20 @@ cli_inspect(int argc, char *argv[])
 	if ((j = live_entry(argv[0])) == NULL)
 		return 125;
 	if (js) {
-		if ((s = json_dumps(j, JSON_COMPACT)) != NULL)
+		if ((s = sl_json_dump(j, NULL)) != NULL)
 			(void)printf("%s\n", s);
 		free(s);
 	} else {
-		n = json_array_size(json_object_get(j, "stages"));
-		json_array_foreach(json_object_get(j, "stages"), i, st)
+		n = sl_json_len(sl_json_get(j, "stages"));
+		for (i = 0; i < n; i++) {
+			st = sl_json_at(sl_json_get(j, "stages"), i);
 			(void)printf("# sandbox %s, stage %zu of %zu, planner "
 			    "pid %lld\n%s# digest: %s\n", argv[0], i + 1, n,
-			    (long long)json_integer_value(json_object_get(j,
-			    "pid")), json_string_value(json_object_get(st,
-			    "policy")), json_string_value(json_object_get(st,
-			    "digest")));
+			    (long long)sl_json_int(sl_json_get(j, "pid")),
+			    str_or_what(sl_json_get(st, "policy")),
+			    str_or_what(sl_json_get(st, "digest")));
+		}
 	}
-	json_decref(j);
+	sl_json_free(j);
 	return 0;
 }

@@ -3,9 +3,8 @@
  *
  * A policy says what a confined command may touch; sandlock_run() starts
  * the broker, has it build the stage (Landlock, seccomp, fds) and exec the
- * command, and waits for it.  Link with -lsandlock (pkg-config sandlock);
- * a static link also needs -lmd (libmd: SHA-256 of policy digests) and
- * -ljansson (pkg-config --static sandlock).  See libsandlock(3).
+ * command, and waits for it.  Link with -lsandlock (pkg-config sandlock),
+ * shared or static: it needs no library but libc.  See libsandlock(3).
  * Functions return 0 on success or -1 with errno set; where a struct
  * sandlock_error is passed, it receives one line saying what failed.
  */

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <sha2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sha256.h"
 #include "state.h"
 #include "wutil.h"
 
@@ -149,11 +149,11 @@ prune(int dfd, const char *file, int fd)
 }
 
 /* The entry's JSON, checked for the fields ps, kill and inspect use. */
-static json_t *
+static struct sl_json *
 parse_entry(int fd, const char *name, char *why, size_t whylen)
 {
-	json_error_t je;
-	json_t *j, *st;
+	struct sl_json_err je;
+	struct sl_json *j, *st;
 	struct stat sb;
 
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
@@ -162,21 +162,25 @@ parse_entry(int fd, const char *name, char *why, size_t whylen)
 		    "1 MiB");
 		return NULL;
 	}
-	if ((j = json_loadfd(fd, 0, &je)) == NULL) {
-		(void)snprintf(why, whylen, "%s", je.text);
+	if ((j = sl_json_load_fd(fd, ENTRY_MAX, &je)) == NULL) {
+		if (je.line > 0)
+			(void)snprintf(why, whylen, "%u:%u: %s", je.line, je.col,
+			    je.msg);
+		else
+			(void)snprintf(why, whylen, "%s", je.msg);
 		return NULL;
 	}
-	st = json_object_get(j, "stages");
-	if (json_integer_value(json_object_get(j, "version")) != 1 ||
-	    !json_is_string(json_object_get(j, "name")) ||
-	    strcmp(json_string_value(json_object_get(j, "name")), name) != 0 ||
-	    json_integer_value(json_object_get(j, "pid")) <= 0 ||
-	    !json_is_integer(json_object_get(j, "uid")) ||
-	    !json_is_integer(json_object_get(j, "start_time")) ||
-	    !json_is_integer(json_object_get(j, "started_ms")) ||
-	    !json_is_array(st) || json_array_size(st) == 0) {
+	st = sl_json_get(j, "stages");
+	if (sl_json_int(sl_json_get(j, "version")) != 1 ||
+	    sl_json_str(sl_json_get(j, "name")) == NULL ||
+	    strcmp(sl_json_str(sl_json_get(j, "name")), name) != 0 ||
+	    sl_json_int(sl_json_get(j, "pid")) <= 0 ||
+	    sl_json_type(sl_json_get(j, "uid")) != SL_JSON_INT ||
+	    sl_json_type(sl_json_get(j, "start_time")) != SL_JSON_INT ||
+	    sl_json_type(sl_json_get(j, "started_ms")) != SL_JSON_INT ||
+	    sl_json_type(st) != SL_JSON_ARRAY || sl_json_len(st) == 0) {
 		(void)snprintf(why, whylen, "missing or wrong fields");
-		json_decref(j);
+		sl_json_free(j);
 		return NULL;
 	}
 	return j;
@@ -184,7 +188,7 @@ parse_entry(int fd, const char *name, char *why, size_t whylen)
 
 int
 state_load(int dfd, const char *name, enum state_liveness *live,
-    json_t **jp, struct sandlock_error *e)
+    struct sl_json **jp, struct sandlock_error *e)
 {
 	cleanup_fd int fd = -1;
 	char file[80], why[200];
@@ -205,10 +209,9 @@ state_load(int dfd, const char *name, enum state_liveness *live,
 		    "sandbox is corrupt (%s): stop its planner, or remove the "
 		    "file", file, why);
 	/* The name of the entry's uid, looked up here, not by every run. */
-	if (json_object_get(*jp, "user") == NULL)
-		(void)json_object_set_new(*jp, "user", json_string(
-		    state_user_name((uid_t)json_integer_value(json_object_get(
-		    *jp, "uid")))));
+	if (sl_json_get(*jp, "user") == NULL)
+		(void)sl_json_set_str(*jp, "user", state_user_name(
+		    (uid_t)sl_json_int(sl_json_get(*jp, "uid"))));
 	return 0;
 }
 
@@ -274,27 +277,27 @@ state_rfc3339(const struct timespec *ts)
 	return s;
 }
 
-json_t *
+struct sl_json *
 state_argv_json(char *const argv[])
 {
-	json_t *a = json_array();
+	struct sl_json *a = sl_json_new_array();
 	size_t i;
 
 	for (i = 0; a != NULL && argv[i] != NULL; i++)
-		if (json_array_append_new(a, json_string(argv[i])) < 0) {
-			json_decref(a);
+		if (sl_json_append(a, sl_json_new_str(argv[i])) < 0) {
+			sl_json_free(a);
 			return NULL;
 		}
 	return a;
 }
 
 /* {"argv", "policy" (canonical), "digest"} for one stage. */
-static json_t *
+static struct sl_json *
 stage_json(const struct jstage *s)
 {
 	struct pol_strv prog = { NULL, 0 };
 	char hex[65], *canon = NULL;
-	json_t *o = NULL;
+	struct sl_json *o = NULL;
 	size_t i, len;
 
 	for (i = 0; s->argv[i] != NULL; i++)
@@ -302,36 +305,54 @@ stage_json(const struct jstage *s)
 			goto out;
 	if (pol_canon(s->pol, &prog, &canon, &len) < 0)
 		goto out;
-	(void)SHA256Data((const uint8_t *)canon, len, hex);	/* pol_digest() */
-	o = json_pack("{s:o, s:s, s:s+}", "argv", state_argv_json(s->argv),
-	    "policy", canon, "digest", "sha256:", hex);
+	sl_sha256_hex(canon, len, hex);	/* pol_digest() */
+	if ((o = sl_json_new_object()) == NULL ||
+	    sl_json_set(o, "argv", state_argv_json(s->argv)) < 0 ||
+	    sl_json_set_str(o, "policy", canon) < 0 ||
+	    sl_json_set(o, "digest", sl_json_new_strf("sha256:%s", hex)) < 0) {
+		sl_json_free(o);
+		o = NULL;
+	}
 out:
 	free(canon);
 	pol_strv_free(&prog);
 	return o;
 }
 
-static json_t *
+static struct sl_json *
 entry_json(const char *name, const struct jstage *st, size_t n)
 {
 	struct timespec now;
-	json_t *j, *stages = json_array();
+	struct sl_json *j, *stages = sl_json_new_array();
 	char cwd[4096];
 	size_t i;
 
 	for (i = 0; stages != NULL && i < n; i++)
-		if (json_array_append_new(stages, stage_json(&st[i])) < 0) {
-			json_decref(stages);
+		if (sl_json_append(stages, stage_json(&st[i])) < 0) {
+			sl_json_free(stages);
 			return NULL;
 		}
 	(void)clock_gettime(CLOCK_REALTIME, &now);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		(void)snprintf(cwd, sizeof(cwd), "?");
-	j = json_pack("{s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:o}",
-	    "version", 1, "name", name, "pid", (json_int_t)getpid(),
-	    "start_time", (json_int_t)state_start_time(getpid()),
-	    "uid", (json_int_t)getuid(), "started_ms", (json_int_t)now.tv_sec * 1000 + now.tv_nsec / 1000000,
-	    "cwd", cwd, "stages", stages);
+	if ((j = sl_json_new_object()) == NULL ||
+	    sl_json_set_int(j, "version", 1) < 0 ||
+	    sl_json_set_str(j, "name", name) < 0 ||
+	    sl_json_set_int(j, "pid", getpid()) < 0 ||
+	    sl_json_set_int(j, "start_time",
+	    (int64_t)state_start_time(getpid())) < 0 ||
+	    sl_json_set_int(j, "uid", getuid()) < 0 ||
+	    sl_json_set_int(j, "started_ms", (int64_t)now.tv_sec * 1000 +
+	    now.tv_nsec / 1000000) < 0 ||
+	    sl_json_set_str(j, "cwd", cwd) < 0) {
+		sl_json_free(j);
+		sl_json_free(stages);
+		return NULL;
+	}
+	if (sl_json_set(j, "stages", stages) < 0) {	/* consumed */
+		sl_json_free(j);
+		return NULL;
+	}
 	return j;
 }
 
@@ -376,7 +397,7 @@ publish(struct state_reg *reg, const char *name, const char *tmp,
 	enum state_liveness live;
 	cleanup_fd int old = -1;
 	char proc[64];
-	json_t *j;
+	struct sl_json *j;
 	long pid = 0;
 	int r;
 
@@ -384,10 +405,9 @@ publish(struct state_reg *reg, const char *name, const char *tmp,
 		return sl_err(e, errno, "unable to read the state entry %s: %s",
 		    reg->file, strerror(errno));
 	if (live == STATE_LIVE) {
-		if ((j = json_loadfd(old, 0, NULL)) != NULL)
-			pid = (long)json_integer_value(json_object_get(j,
-			    "pid"));
-		json_decref(j);
+		if ((j = sl_json_load_fd(old, ENTRY_MAX, NULL)) != NULL)
+			pid = (long)sl_json_int(sl_json_get(j, "pid"));
+		sl_json_free(j);
 		return sl_err(e, EEXIST, "a sandbox named %s is already running "
 		    "(planner pid %ld): choose another --name, or stop it with "
 		    "'sandlock kill %s'", name, pid, name);
@@ -413,7 +433,7 @@ state_register(const char *name, const struct jstage *st, size_t n,
 {
 	cleanup_free char *s = NULL;
 	char tmp[96];
-	json_t *j;
+	struct sl_json *j;
 	int r;
 
 	reg->dfd = reg->fd = -1;
@@ -423,8 +443,8 @@ state_register(const char *name, const struct jstage *st, size_t n,
 	(void)snprintf(reg->file, sizeof(reg->file), "%s.json", name);
 	(void)snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
 	if ((j = entry_json(name, st, n)) != NULL)
-		s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
+		s = sl_json_dump(j, NULL);
+	sl_json_free(j);
 	if (s == NULL) {
 		sl_closep(&reg->dfd);
 		return sl_err(e, ENOMEM, "out of memory");

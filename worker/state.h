@@ -8,11 +8,11 @@
 #ifndef SL_STATE_H
 #define SL_STATE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "job.h"
+#include "json.h"
 #include "profile.h"
 
 /*
@@ -39,13 +39,13 @@ enum state_liveness {
 
 /*
  * Reads entry name from dfd (borrowed): *live says whether it runs, *jp
- * the parsed JSON (the caller json_decref()s it; NULL when GONE).  A
+ * the parsed JSON (the caller sl_json_free()s it; NULL when GONE).  A
  * stale entry is pruned (unlinked under the directory lock) and reported
  * as STALE with *jp NULL.  A live entry gets "user", the name of its
  * "uid".  -1 with e for a corrupt live entry or an I/O error.
  */
 int	state_load(int dfd, const char *name, enum state_liveness *live,
-	    json_t **jp, struct sandlock_error *e);
+	    struct sl_json **jp, struct sandlock_error *e);
 
 /* A registration: the directory and the locked entry (both owned). */
 struct state_reg {
@@ -95,7 +95,10 @@ const char *state_user_name(uid_t uid);
 /* A malloc'd "YYYY-MM-DDTHH:MM:SS.mmmZ" for a CLOCK_REALTIME time. */
 char	*state_rfc3339(const struct timespec *ts);
 
-/* A JSON array of argv's strings (new reference), NULL on ENOMEM. */
-json_t	*state_argv_json(char *const argv[]);
+/*
+ * A JSON array of argv's strings (the caller frees it), or NULL with
+ * errno (ENOMEM; EINVAL if a string is not UTF-8).
+ */
+struct sl_json *state_argv_json(char *const argv[]);
 
 #endif

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <jansson.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "th.h"
 
 TestSuite(ops, .timeout = 60);
@@ -65,32 +65,32 @@ spawn(const char *const argv[])
 	return pid;
 }
 
-static json_t *
+static struct sl_json *
 ps_json(void)
 {
 	struct th_run r;
-	json_error_t je;
-	json_t *j;
+	struct sl_json_err je;
+	struct sl_json *j;
 
 	run(&r, ARGV(th_sandlock(), "ps", "--json"));
 	cr_assert(eq(int, r.code, 0), "%s", r.err);
-	j = json_loads(r.out, 0, &je);
-	cr_assert(not(eq(ptr, j, NULL)), "ps --json: %s: %s", je.text, r.out);
-	cr_assert(eq(int, json_is_array(j) ? 1 : 0, 1));
+	j = sl_json_parse(r.out, strlen(r.out), &je);
+	cr_assert(not(eq(ptr, j, NULL)), "ps --json: %u:%u: %s: %s", je.line,
+	    je.col, je.msg, r.out);
+	cr_assert(eq(int, sl_json_type(j), SL_JSON_ARRAY));
 	th_run_free(&r);
 	return j;
 }
 
-static json_t *
-ps_find(json_t *all, const char *name)
+static struct sl_json *
+ps_find(const struct sl_json *all, const char *name)
 {
-	json_t *v;
 	size_t i;
 
-	json_array_foreach(all, i, v)
-		if (strcmp(json_string_value(json_object_get(v, "name")),
+	for (i = 0; i < sl_json_len(all); i++)
+		if (strcmp(sl_json_str(sl_json_get(sl_json_at(all, i), "name")),
 		    name) == 0)
-			return v;
+			return sl_json_at(all, i);
 	return NULL;
 }
 
@@ -99,15 +99,15 @@ static pid_t
 wait_listed(const char *name)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
-	json_t *all, *v;
+	struct sl_json *all, *v;
 	pid_t pid = 0;
 	int i;
 
 	for (i = 0; i < 200 && pid == 0; i++) {
 		all = ps_json();
 		if ((v = ps_find(all, name)) != NULL)
-			pid = (pid_t)json_integer_value(json_object_get(v, "pid"));
-		json_decref(all);
+			pid = (pid_t)sl_json_int(sl_json_get(v, "pid"));
+		sl_json_free(all);
 		if (pid == 0)
 			nanosleep(&ts, NULL);
 	}
@@ -128,23 +128,24 @@ Test(ops, check_matches_kernel)
 {
 	long abi = syscall(444, NULL, 0, 1), errata = syscall(444, NULL, 0, 2);
 	struct th_run r;
-	json_t *j, *ll;
+	struct sl_json *j, *ll;
 
 	run(&r, ARGV(th_sandlock(), "check", "--json"));
-	j = json_loads(r.out, 0, NULL);
+	j = sl_json_parse(r.out, strlen(r.out), NULL);
 	cr_assert(not(eq(ptr, j, NULL)), "%s", r.out);
-	ll = json_object_get(j, "landlock");
-	cr_assert(eq(i64, json_integer_value(json_object_get(ll, "abi")),
+	ll = sl_json_get(j, "landlock");
+	cr_assert(eq(i64, sl_json_int(sl_json_get(ll, "abi")),
 	    abi < 0 ? 0 : abi));
 	if (errata < 0)
-		cr_assert(eq(int, json_is_null(json_object_get(ll, "errata")) ? 1 : 0, 1));
+		cr_assert(eq(int, sl_json_type(sl_json_get(ll, "errata")),
+		    SL_JSON_NULL));
 	else
-		cr_assert(eq(i64, json_integer_value(json_object_get(ll,
+		cr_assert(eq(i64, sl_json_int(sl_json_get(ll,
 		    "errata")), errata));
 	cr_assert(eq(int, r.code, abi >= 6 ? 0 : 1), "%s", r.err);
-	cr_assert(eq(int, json_is_true(json_object_get(j, "minimum_met")),
+	cr_assert(eq(int, sl_json_bool(sl_json_get(j, "minimum_met")),
 	    abi >= 6));
-	json_decref(j);
+	sl_json_free(j);
 	th_run_free(&r);
 }
 
@@ -153,19 +154,21 @@ Test(ops, check_rights_by_abi)
 {
 	long abi = syscall(444, NULL, 0, 1);
 	struct th_run r;
-	json_t *j, *v;
+	struct sl_json *j, *v, *rights;
 	size_t i;
 
 	run(&r, ARGV(th_sandlock(), "check", "--json"));
-	j = json_loads(r.out, 0, NULL);
+	j = sl_json_parse(r.out, strlen(r.out), NULL);
 	cr_assert(not(eq(ptr, j, NULL)));
-	json_array_foreach(json_object_get(json_object_get(j, "landlock"),
-	    "rights"), i, v)
-		cr_assert(eq(int, json_is_true(json_object_get(v, "supported")),
-		    abi >= json_integer_value(json_object_get(v, "abi"))),
-		    "%s", json_string_value(json_object_get(v, "name")));
+	rights = sl_json_get(sl_json_get(j, "landlock"), "rights");
+	for (i = 0; i < sl_json_len(rights); i++) {
+		v = sl_json_at(rights, i);
+		cr_assert(eq(int, sl_json_bool(sl_json_get(v, "supported")),
+		    abi >= sl_json_int(sl_json_get(v, "abi"))),
+		    "%s", sl_json_str(sl_json_get(v, "name")));
+	}
 	cr_assert(gt(sz, i, 20));
-	json_decref(j);
+	sl_json_free(j);
 	th_run_free(&r);
 }
 
@@ -190,7 +193,7 @@ Test(ops, ps_kill_inspect_lifecycle)
 {
 	pid_t a, b, pa;
 	struct th_run r;
-	json_t *all, *j;
+	struct sl_json *all, *j;
 
 	private_runtime();
 	a = spawn(ARGV(th_sandlock(), "run", "--name", "alpha", RO, "--",
@@ -210,11 +213,11 @@ Test(ops, ps_kill_inspect_lifecycle)
 	cr_assert(not(eq(ptr, strstr(r.out, "# digest: sha256:"), NULL)));
 	th_run_free(&r);
 	run(&r, ARGV(th_sandlock(), "inspect", "beta", "--json"));
-	j = json_loads(r.out, 0, NULL);
-	cr_assert(eq(sz, json_array_size(json_object_get(j, "stages")), 2));
-	cr_assert(eq(str, (char *)json_string_value(json_object_get(j, "user")),
+	j = sl_json_parse(r.out, strlen(r.out), NULL);
+	cr_assert(eq(sz, sl_json_len(sl_json_get(j, "stages")), 2));
+	cr_assert(eq(str, (char *)sl_json_str(sl_json_get(j, "user")),
 	    getpwuid(getuid())->pw_name));
-	json_decref(j);
+	sl_json_free(j);
 	th_run_free(&r);
 	run(&r, ARGV(th_sandlock(), "kill", "alpha"));
 	cr_assert(eq(int, r.code, 0), "%s", r.err);
@@ -223,14 +226,14 @@ Test(ops, ps_kill_inspect_lifecycle)
 	all = ps_json();
 	cr_assert(eq(ptr, ps_find(all, "alpha"), NULL));
 	cr_assert(not(eq(ptr, ps_find(all, "beta"), NULL)));
-	json_decref(all);
+	sl_json_free(all);
 	run(&r, ARGV(th_sandlock(), "kill", "beta", "SIGKILL"));
 	cr_assert(eq(int, r.code, 0), "%s", r.err);
 	th_run_free(&r);
 	cr_assert(eq(int, wait_code(b), 128 + SIGKILL));
 	all = ps_json();
-	cr_assert(eq(sz, json_array_size(all), 0));
-	json_decref(all);
+	cr_assert(eq(sz, sl_json_len(all), 0));
+	sl_json_free(all);
 }
 
 /* A name already running is refused before anything starts. */
@@ -374,7 +377,7 @@ Test(ops, stale_entry_pruned_after_sigkill_of_everything)
 	size_t n = 1, i, k;
 	char path[4200];
 	struct th_run r;
-	json_t *all;
+	struct sl_json *all;
 
 	snprintf(path, sizeof(path), "%s/sandlock/gone.json",
 	    private_runtime());
@@ -395,7 +398,7 @@ Test(ops, stale_entry_pruned_after_sigkill_of_everything)
 	cr_assert(eq(int, access(path, F_OK), 0), "entry already gone");
 	all = ps_json();
 	cr_assert(eq(ptr, ps_find(all, "gone"), NULL));
-	json_decref(all);
+	sl_json_free(all);
 	cr_assert(eq(int, access(path, F_OK), -1), "stale entry not pruned");
 	/* and the name is free again */
 	run(&r, ARGV(th_sandlock(), "run", "--name", "gone", RO, "--", "true"));
@@ -442,7 +445,7 @@ Test(ops, finished_runs_leave_no_entry)
 Test(ops, ps_removes_temp_of_a_planner_killed_while_registering)
 {
 	char dir[4200], tmp[4300], keep[4300];
-	json_t *all;
+	struct sl_json *all;
 
 	snprintf(dir, sizeof(dir), "%s/sandlock", private_runtime());
 	cr_assert(eq(int, mkdir(dir, 0700), 0));
@@ -451,7 +454,7 @@ Test(ops, ps_removes_temp_of_a_planner_killed_while_registering)
 	cr_assert(eq(int, th_write_file(tmp, "{\"version\":1,"), 0));
 	cr_assert(eq(int, th_write_file(keep, "x\n"), 0));
 	all = ps_json();
-	json_decref(all);
+	sl_json_free(all);
 	cr_assert(eq(int, access(tmp, F_OK), -1), "temp entry left");
 	cr_assert(eq(int, access(keep, F_OK), 0), "ps removed another file");
 }
@@ -524,7 +527,7 @@ profile_digest(const char *doc)
 Test(ops, audit_lines_for_a_pipeline)
 {
 	char *d = th_tmpdir(), *log, *st, line[8192], *dig1, *dig2;
-	json_t *j[2], *s;
+	struct sl_json *j[2], *s;
 	struct th_run r;
 	FILE *f;
 	int i;
@@ -542,49 +545,50 @@ Test(ops, audit_lines_for_a_pipeline)
 	cr_assert(not(eq(ptr, f, NULL)));
 	for (i = 0; i < 2; i++) {
 		cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
-		j[i] = json_loads(line, 0, NULL);
+		j[i] = sl_json_parse(line, strlen(line), NULL);
 		cr_assert(not(eq(ptr, j[i], NULL)), "%s", line);
-		cr_assert(eq(str, (char *)json_string_value(json_object_get(j[i],
+		cr_assert(eq(str, (char *)sl_json_str(sl_json_get(j[i],
 		    "name")), "audited"));
-		cr_assert(eq(i64, json_integer_value(json_object_get(j[i],
+		cr_assert(eq(i64, sl_json_int(sl_json_get(j[i],
 		    "stage")), i + 1));
-		cr_assert(eq(i64, json_integer_value(json_object_get(j[i],
+		cr_assert(eq(i64, sl_json_int(sl_json_get(j[i],
 		    "uid")), getuid()));
 		/* looked up before the planner confined itself */
-		cr_assert(eq(str, (char *)json_string_value(json_object_get(
+		cr_assert(eq(str, (char *)sl_json_str(sl_json_get(
 		    j[i], "user")), getpwuid(getuid())->pw_name));
-		cr_assert(eq(int, json_is_string(json_object_get(j[i], "start")) ? 1 : 0, 1));
-		cr_assert(eq(sz, strlen(json_string_value(json_object_get(j[i],
+		cr_assert(eq(int, sl_json_type(sl_json_get(j[i], "start")),
+		    SL_JSON_STRING));
+		cr_assert(eq(sz, strlen(sl_json_str(sl_json_get(j[i],
 		    "end"))), 24));
 	}
 	cr_assert(eq(ptr, fgets(line, sizeof(line), f), NULL));
 	fclose(f);
-	s = json_object_get(j[0], "status");
-	cr_assert(eq(str, (char *)json_string_value(json_object_get(s,
+	s = sl_json_get(j[0], "status");
+	cr_assert(eq(str, (char *)sl_json_str(sl_json_get(s,
 	    "outcome")), "exited"));
-	cr_assert(eq(i64, json_integer_value(json_object_get(s, "code")), 0));
-	s = json_object_get(j[1], "status");
-	cr_assert(eq(i64, json_integer_value(json_object_get(s, "code")), 3));
+	cr_assert(eq(i64, sl_json_int(sl_json_get(s, "code")), 0));
+	s = sl_json_get(j[1], "status");
+	cr_assert(eq(i64, sl_json_int(sl_json_get(s, "code")), 3));
 	dig1 = profile_digest("[program]\nexec = 'echo'\nargs = ['hi']\n"
 	    "[filesystem]\nread = ['/usr', '/lib', '/lib64', '/bin']\n");
 	dig2 = profile_digest("[program]\nexec = 'sh'\nargs = ['-c', "
 	    "'cat >/dev/null; exit 3']\n[filesystem]\nread = ['/bin', '/lib', "
 	    "'/lib64', '/usr']\n");
-	cr_assert(eq(str, (char *)json_string_value(json_object_get(j[0],
+	cr_assert(eq(str, (char *)sl_json_str(sl_json_get(j[0],
 	    "policy_digest")), dig1));
-	cr_assert(eq(str, (char *)json_string_value(json_object_get(j[1],
+	cr_assert(eq(str, (char *)sl_json_str(sl_json_get(j[1],
 	    "policy_digest")), dig2));
-	json_decref(j[0]);
-	json_decref(j[1]);
+	sl_json_free(j[0]);
+	sl_json_free(j[1]);
 	/* --status-fd: one line, per-stage statuses */
 	f = fopen(st, "r");
 	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
-	j[0] = json_loads(line, 0, NULL);
+	j[0] = sl_json_parse(line, strlen(line), NULL);
 	cr_assert(not(eq(ptr, j[0], NULL)), "%s", line);
-	cr_assert(eq(i64, json_integer_value(json_object_get(j[0], "exit")), 3));
-	cr_assert(eq(sz, json_array_size(json_object_get(j[0], "stages")), 2));
+	cr_assert(eq(i64, sl_json_int(sl_json_get(j[0], "exit")), 3));
+	cr_assert(eq(sz, sl_json_len(sl_json_get(j[0], "stages")), 2));
 	fclose(f);
-	json_decref(j[0]);
+	sl_json_free(j[0]);
 }
 
 /* A run that is refused is audited too: not_run 125 with the reason. */
@@ -592,7 +596,7 @@ Test(ops, audit_records_refusal_and_signal)
 {
 	char *d = th_tmpdir(), *log, line[8192];
 	struct th_run r;
-	json_t *j, *s;
+	struct sl_json *j, *s;
 	FILE *f;
 
 	private_runtime();
@@ -608,20 +612,20 @@ Test(ops, audit_records_refusal_and_signal)
 	th_run_free(&r);
 	f = fopen(log, "r");
 	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
-	j = json_loads(line, 0, NULL);
-	s = json_object_get(j, "status");
-	cr_assert(eq(str, (char *)json_string_value(json_object_get(s,
+	j = sl_json_parse(line, strlen(line), NULL);
+	s = sl_json_get(j, "status");
+	cr_assert(eq(str, (char *)sl_json_str(sl_json_get(s,
 	    "outcome")), "signaled"));
-	cr_assert(eq(i64, json_integer_value(json_object_get(s, "signal")),
+	cr_assert(eq(i64, sl_json_int(sl_json_get(s, "signal")),
 	    SIGKILL));
-	json_decref(j);
+	sl_json_free(j);
 	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
-	j = json_loads(line, 0, NULL);
-	s = json_object_get(j, "status");
-	cr_assert(eq(str, (char *)json_string_value(json_object_get(s,
+	j = sl_json_parse(line, strlen(line), NULL);
+	s = sl_json_get(j, "status");
+	cr_assert(eq(str, (char *)sl_json_str(sl_json_get(s,
 	    "outcome")), "not_run"));
-	cr_assert(eq(i64, json_integer_value(json_object_get(s, "code")), 125));
-	json_decref(j);
+	cr_assert(eq(i64, sl_json_int(sl_json_get(s, "code")), 125));
+	sl_json_free(j);
 	fclose(f);
 	cr_assert(eq(int, (int)(stat(log, &(struct stat){0}) == 0), 1));
 }
@@ -630,7 +634,7 @@ Test(ops, audit_records_refusal_and_signal)
 Test(ops, audit_counts_denied_calls)
 {
 	char *d = th_tmpdir(), *log, line[8192];
-	json_t *j;
+	struct sl_json *j;
 	struct th_run r;
 	FILE *f;
 
@@ -645,11 +649,11 @@ Test(ops, audit_counts_denied_calls)
 	cr_assert(not(eq(ptr, f, NULL)));
 	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
 	fclose(f);
-	j = json_loads(line, 0, NULL);
+	j = sl_json_parse(line, strlen(line), NULL);
 	cr_assert(not(eq(ptr, j, NULL)), "%s", line);
-	cr_assert(eq(i64, json_integer_value(json_object_get(j,
+	cr_assert(eq(i64, sl_json_int(sl_json_get(j,
 	    "denied_calls")), 8), "%s", line);
-	json_decref(j);
+	sl_json_free(j);
 	/* No supervisor, no count: the key is absent, not a made-up 0. */
 	run(&r, ARGV(th_sandlock(), "run", "--audit", log, RO, "--",
 	    "/bin/true"));
@@ -659,9 +663,9 @@ Test(ops, audit_counts_denied_calls)
 	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
 	cr_assert(not(eq(ptr, fgets(line, sizeof(line), f), NULL)));
 	fclose(f);
-	j = json_loads(line, 0, NULL);
+	j = sl_json_parse(line, strlen(line), NULL);
 	cr_assert(not(eq(ptr, j, NULL)), "%s", line);
-	cr_assert(eq(ptr, json_object_get(j, "denied_calls"), NULL), "%s",
+	cr_assert(eq(ptr, sl_json_get(j, "denied_calls"), NULL), "%s",
 	    line);
-	json_decref(j);
+	sl_json_free(j);
 }
