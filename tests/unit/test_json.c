@@ -211,7 +211,8 @@ Test(json_write, adders_consume_and_pass_errors_on)
 /* Getters answer NULL, 0 or false for NULL and for other types. */
 Test(json_write, getters_tolerate_null_and_other_types)
 {
-	struct sl_json *o = tj_parse("{\"i\":5,\"s\":\"x\",\"a\":[7],\"b\":true}");
+	struct sl_json *o = tj_parse("{\"i\":5,\"s\":\"x\",\"a\":[7],"
+	    "\"b\":true}");
 
 	cr_assert(eq(int, sl_json_type(NULL), SL_JSON_NONE));
 	cr_assert_null(sl_json_get(NULL, "i"));
@@ -364,8 +365,9 @@ static const struct bad bads[] = {
 	    "out of range" },
 	{ "int64 min - 1", "[-9223372036854775809]", 0, ERANGE, 1, 2,
 	    "out of range" },
-	{ "overlong number", "{\"a\":\n 1234567890123456789012345678901234567890}",
-	    0, ERANGE, 2, 2, "out of range" },
+	{ "overlong number",
+	    "{\"a\":\n 1234567890123456789012345678901234567890}", 0, ERANGE,
+	    2, 2, "out of range" },
 	{ "real", "{\"started_ms\":1.5}", 0, EINVAL, 1, 15, "real numbers" },
 	{ "exponent", "[1e3]", 0, EINVAL, 1, 2, "real numbers" },
 	{ "long real", "[99999999999999999999E-3]", 0, EINVAL, 1, 2,
