@@ -55,9 +55,9 @@ block(uint32_t h[8], const uint8_t *p)
 	for (i = 0; i < 16; i++)
 		w[i] = load_be32(p + 4 * i);
 	for (i = 16; i < 64; i++)
-		w[i] = (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10) +
-		    w[i - 7] + (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^
-		    w[i - 15] >> 3) + w[i - 16];
+		w[i] = (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^
+		    w[i - 2] >> 10) + w[i - 7] + (ror(w[i - 15], 7) ^
+		    ror(w[i - 15], 18) ^ w[i - 15] >> 3) + w[i - 16];
 	memcpy(v, h, sizeof(v));
 	for (i = 0; i < 64; i++) {
 		/* v: a b c d e f g h */

@@ -223,7 +223,8 @@ landlock_json(const struct kcheck *k)
 {
 	struct sl_json *o = sl_json_new_object();
 
-	if (o == NULL || sl_json_set_int(o, "abi", k->abi < 0 ? 0 : k->abi) < 0 ||
+	if (o == NULL ||
+	    sl_json_set_int(o, "abi", k->abi < 0 ? 0 : k->abi) < 0 ||
 	    sl_json_set(o, "errata", k->errata >= 0 ?
 	    sl_json_new_int(k->errata) : sl_json_new_null()) < 0 ||
 	    sl_json_set(o, "rights", rights_json(k)) < 0) {

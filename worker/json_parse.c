@@ -55,7 +55,8 @@ report(struct jp *p, size_t off, int err, const char *fmt, ...)
 }
 
 /* report(), as an expression worth -1 (the analyzer sees the error path). */
-#define FAIL_AT(p, off, err, ...)	(report((p), (off), (err), __VA_ARGS__), -1)
+#define FAIL_AT(p, off, err, ...)					\
+	(report((p), (off), (err), __VA_ARGS__), -1)
 
 static struct sl_json *
 oom(struct jp *p)
@@ -111,7 +112,8 @@ literal(struct jp *p)
 
 	for (i = 0; i < 3; i++) {
 		n = strlen(words[i]);
-		if (p->len - p->pos < n || memcmp(p->b + p->pos, words[i], n) != 0)
+		if (p->len - p->pos < n ||
+		    memcmp(p->b + p->pos, words[i], n) != 0)
 			continue;
 		v = i == 0 ? sl_json_new_null() : sl_json_new_bool(i == 1);
 		if (v == NULL)
@@ -155,8 +157,8 @@ number(struct jp *p)
 		return NULL;
 	}
 	if (over) {
-		report(p, start, ERANGE, "integer out of range (a 64-bit signed "
-		    "integer)");
+		report(p, start, ERANGE, "integer out of range (a 64-bit "
+		    "signed integer)");
 		return NULL;
 	}
 	if (lim == INT64_MAX)
@@ -205,8 +207,8 @@ uescape(struct jp *p, size_t end, uint32_t *cp)
 	if (end - p->pos < 6 || p->b[p->pos] != '\\' ||
 	    p->b[p->pos + 1] != 'u' || hex4(p->b + p->pos + 2, &lo) < 0 ||
 	    lo < 0xdc00 || lo > 0xdfff)
-		return FAIL_AT(p, at, EINVAL, "lone high surrogate \\u%04X in a "
-		    "string (no \\uDC00-\\uDFFF after it)", (unsigned)*cp);
+		return FAIL_AT(p, at, EINVAL, "lone high surrogate \\u%04X in "
+		    "a string (no \\uDC00-\\uDFFF after it)", (unsigned)*cp);
 	p->pos += 6;
 	*cp = 0x10000 + ((*cp - 0xd800) << 10 | (lo - 0xdc00));
 	return 0;
@@ -225,8 +227,8 @@ escape(struct jp *p, size_t end, char *s, size_t *n)
 	if (c != 'u') {
 		if (c == '\0' || (q = strchr(from, c)) == NULL)
 			return c > ' ' && c < 0x7f ? FAIL_AT(p, at, EINVAL,
-			    "invalid escape '\\%c' in a string", c) :
-			    FAIL_AT(p, at, EINVAL, "invalid escape in a string");
+			    "invalid escape '\\%c' in a string", c) : FAIL_AT(p,
+			    at, EINVAL, "invalid escape in a string");
 		s[(*n)++] = to[q - from];
 		p->pos += 2;
 		return 0;
@@ -260,7 +262,8 @@ string(struct jp *p, char **out)
 		if (c < 0x20) {
 			free(s);
 			return FAIL_AT(p, p->pos, EINVAL, "control character "
-			    "U+%04X in a string (it must be escaped)", (unsigned)c);
+			    "U+%04X in a string (it must be escaped)",
+			    (unsigned)c);
 		}
 		if (c != '\\') {
 			s[n++] = (char)c;

@@ -1,4 +1,6 @@
 /* th.c: test helpers; see th.h. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -332,4 +334,22 @@ th_dir_list(const char *dir)
 		(void)closedir(d);
 	(void)fclose(f);
 	return s;
+}
+
+static void
+free_params(struct criterion_test_params *p)
+{
+	cr_free(p->params);
+}
+
+struct criterion_test_params
+th_index_params(size_t n)
+{
+	size_t *v = cr_malloc(n * sizeof(*v)), i;
+
+	if (v == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+		v[i] = i;
+	return cr_make_param_array(size_t, v, n, free_params);
 }

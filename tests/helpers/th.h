@@ -64,4 +64,12 @@ ssize_t	send_raw(int fd, const void *buf, size_t n, const int *fds,
 /* Waits for pid; returns its wait status. */
 int	th_wait(pid_t pid);
 
+/*
+ * Parameters 0..n-1 (size_t) in criterion's shared arena, for a
+ * ParameterizedTest over a static table: the test process may be a fresh
+ * exec, where pointers into the parent's tables would mean nothing.
+ * (Declared here, defined with criterion's headers in th.c.)
+ */
+struct criterion_test_params th_index_params(size_t n);
+
 #endif

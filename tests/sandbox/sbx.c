@@ -28,22 +28,10 @@ now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static void
-free_params(struct criterion_test_params *p)
-{
-	cr_free(p->params);
-}
-
 struct criterion_test_params
 sbx_index_params(size_t n)
 {
-	size_t *v = cr_malloc(n * sizeof(*v)), i;
-
-	if (v == NULL)
-		abort();
-	for (i = 0; i < n; i++)
-		v[i] = i;
-	return cr_make_param_array(size_t, v, n, free_params);
+	return th_index_params(n);
 }
 
 const char *const *

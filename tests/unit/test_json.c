@@ -11,6 +11,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <criterion/parameterized.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "th.h"
 
 /* The fuzz entry point, renamed: fuzz_policy.c's is in this binary too. */
 #define LLVMFuzzerTestOneInput	json_fuzz_one
@@ -88,13 +90,6 @@ tj_bad_n(const char *doc, size_t len, int err, unsigned line, unsigned col,
 	    tj_e.msg);
 	cr_assert(strstr(tj_e.msg, sub) != NULL, "\"%s\" lacks \"%s\"",
 	    tj_e.msg, sub);
-}
-
-static void
-tj_bad(const char *doc, int err, unsigned line, unsigned col,
-    const char *sub)
-{
-	tj_bad_n(doc, strlen(doc), err, line, col, sub);
 }
 
 /* ---- writing -------------------------------------------------------- */
@@ -216,7 +211,8 @@ Test(json_write, adders_consume_and_pass_errors_on)
 /* Getters answer NULL, 0 or false for NULL and for other types. */
 Test(json_write, getters_tolerate_null_and_other_types)
 {
-	struct sl_json *o = tj_parse("{\"i\":5,\"s\":\"x\",\"a\":[7],\"b\":true}");
+	struct sl_json *o = tj_parse("{\"i\":5,\"s\":\"x\",\"a\":[7],"
+	    "\"b\":true}");
 
 	cr_assert(eq(int, sl_json_type(NULL), SL_JSON_NONE));
 	cr_assert_null(sl_json_get(NULL, "i"));
@@ -323,67 +319,129 @@ Test(json_read, load_fd)
 
 /* ---- one bad input per test ----------------------------------------- */
 
-/* Cut in the middle: the end of the input is named. */
-Test(json_bad, truncated)
+struct bad {
+	const char *name;
+	const char *doc;
+	size_t len;		/* 0: strlen(doc); set for inputs with a NUL */
+	int err;
+	unsigned line, col;
+	const char *sub;	/* in the message */
+};
+
+/* Each row is one test; the message names what is wrong, and where. */
+static const struct bad bads[] = {
+	{ "truncated", "{\"a\":[1,2", 0, EINVAL, 1, 10,
+	    "expected ',' or ']' in an array, found the end of the input" },
+	{ "truncated after a key", "{\"a\":", 0, EINVAL, 1, 6,
+	    "expected a value, found the end of the input" },
+	{ "unterminated string", "[\"abc", 0, EINVAL, 1, 2,
+	    "unterminated string" },
+	{ "escaped closing quote", "[\"abc\\\"]", 0, EINVAL, 1, 2,
+	    "unterminated string" },
+	{ "empty input", "", 0, EINVAL, 1, 1, "expected a value" },
+	{ "only white space", " \n ", 0, EINVAL, 2, 2, "expected a value" },
+	{ "bad escape", "[\"a\\x\"]", 0, EINVAL, 1, 4,
+	    "invalid escape '\\x'" },
+	{ "short \\u escape", "[\"\\u12\"]", 0, EINVAL, 1, 3,
+	    "four hexadecimal digits" },
+	{ "\\u escape not hex", "[\"\\u12G4\"]", 0, EINVAL, 1, 3,
+	    "four hexadecimal digits" },
+	{ "lone high surrogate", "[\"x\\ud800\"]", 0, EINVAL, 1, 4,
+	    "lone high surrogate \\uD800" },
+	{ "high surrogate, no low one", "[\"\\ud800\\u0041\"]", 0, EINVAL, 1,
+	    3, "lone high surrogate" },
+	{ "lone low surrogate", "[\"\\uDC00\\uD800\"]", 0, EINVAL, 1, 3,
+	    "lone low surrogate \\uDC00" },
+	{ "overlong UTF-8", "[\"\xc0\xaf\"]", 0, EINVAL, 1, 3,
+	    "invalid UTF-8 (byte 0xC0)" },
+	{ "UTF-8 surrogate", "[\"\xed\xa0\x80\"]", 0, EINVAL, 1, 3,
+	    "invalid UTF-8" },
+	{ "cut UTF-8", "[\"\xe2\x82\"]", 0, EINVAL, 1, 3, "invalid UTF-8" },
+	{ "stray continuation byte", "[\"\x80\"]", 0, EINVAL, 1, 3,
+	    "invalid UTF-8" },
+	{ "above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0, EINVAL, 1, 3,
+	    "invalid UTF-8" },
+	{ "int64 max + 1", "[9223372036854775808]", 0, ERANGE, 1, 2,
+	    "out of range" },
+	{ "int64 min - 1", "[-9223372036854775809]", 0, ERANGE, 1, 2,
+	    "out of range" },
+	{ "overlong number",
+	    "{\"a\":\n 1234567890123456789012345678901234567890}", 0, ERANGE,
+	    2, 2, "out of range" },
+	{ "real", "{\"started_ms\":1.5}", 0, EINVAL, 1, 15, "real numbers" },
+	{ "exponent", "[1e3]", 0, EINVAL, 1, 2, "real numbers" },
+	{ "long real", "[99999999999999999999E-3]", 0, EINVAL, 1, 2,
+	    "real numbers" },
+	{ "leading zero", "[01]", 0, EINVAL, 1, 2, "cannot start with 0" },
+	{ "minus alone", "[-]", 0, EINVAL, 1, 3, "expected a digit" },
+	/* Refused (see the top of this file), at the second place. */
+	{ "duplicate key", "{\"pid\":1,\"name\":\"a\",\n \"pid\":2}", 0,
+	    EINVAL, 2, 2, "duplicate key \"pid\"" },
+	{ "duplicate key, nested", "{\"o\":{\"b\":1,\"c\":2,\"b\":3}}", 0,
+	    EINVAL, 1, 19, "duplicate key \"b\"" },
+	/* A key shown in a message is printable ASCII: no terminal escapes. */
+	{ "duplicate key shown safely",
+	    "{\"\\u001b[2J\":1,\"\\u001b[2J\":2}", 0, EINVAL, 1, 16,
+	    "duplicate key \"?[2J\"" },
+	{ "trailing garbage", "{\"a\":1} x", 0, EINVAL, 1, 9,
+	    "nothing after the value, found 'x'" },
+	{ "trailing bracket", "[1]]", 0, EINVAL, 1, 4,
+	    "nothing after the value" },
+	{ "trailing comment", "[1] // comment", 0, EINVAL, 1, 5,
+	    "nothing after the value" },
+	{ "trailing comma", "[1,]", 0, EINVAL, 1, 4,
+	    "expected a value, found ']'" },
+	{ "trailing comma in an object", "{\"a\":1,}", 0, EINVAL, 1, 8,
+	    "expected a string (a key)" },
+	{ "NUL byte in a string", "[\"a\0b\"]", 7, EINVAL, 1, 4,
+	    "control character U+0000" },
+	{ "NUL byte after the value", "[1]\0", 4, EINVAL, 1, 4,
+	    "found byte 0x00" },
+	{ "\\u0000", "[\"a\\u0000\"]", 0, EINVAL, 1, 4, "\\u0000" },
+	{ "raw tab", "[\"tab\there\"]", 0, EINVAL, 1, 6,
+	    "control character U+0009" },
+	{ "bad literal", "[nul]", 0, EINVAL, 1, 2, "invalid literal" },
+	{ "capitalised literal", "[True]", 0, EINVAL, 1, 2,
+	    "expected a value, found 'T'" },
+	{ "no colon", "{\"a\" 1}", 0, EINVAL, 1, 6, "expected ':'" },
+	{ "no comma in an array", "[1 2]", 0, EINVAL, 1, 4,
+	    "expected ',' or ']'" },
+	{ "no comma in an object", "{\"a\":1 \"b\":2}", 0, EINVAL, 1, 8,
+	    "expected ',' or '}'" },
+	{ "single quotes", "{'a':1}", 0, EINVAL, 1, 2,
+	    "expected a string (a key), found" },
+	/* Columns count characters, not bytes; lines count LF. */
+	{ "position in characters",
+	    "{\n \"\xc3\xa9\xe2\x82\xac\": [1,\n  \"\xf0\x9f\x98\x80\" x]}", 0,
+	    EINVAL, 3, 7, "found 'x'" },
+};
+
+ParameterizedTestParameters(json_bad, rejected)
 {
-	tj_bad("{\"a\":[1,2", EINVAL, 1, 10, "found the end of the input");
-	tj_bad("{\"a\":", EINVAL, 1, 6, "expected a value");
+	return th_index_params(sizeof(bads) / sizeof(bads[0]));
 }
 
-Test(json_bad, unterminated_string)
+ParameterizedTest(size_t *i, json_bad, rejected)
 {
-	tj_bad("[\"abc", EINVAL, 1, 2, "unterminated string");
-	tj_bad("[\"abc\\\"]", EINVAL, 1, 2, "unterminated string");
+	const struct bad *b = &bads[*i];
+
+	cr_log_info("%s", b->name);
+	tj_bad_n(b->doc, b->len ? b->len : strlen(b->doc), b->err, b->line,
+	    b->col, b->sub);
 }
 
-Test(json_bad, empty_input)
-{
-	tj_bad("", EINVAL, 1, 1, "expected a value");
-	tj_bad(" \n ", EINVAL, 2, 2, "expected a value");
-}
-
-Test(json_bad, bad_escape)
-{
-	tj_bad("[\"a\\x\"]", EINVAL, 1, 4, "invalid escape '\\x'");
-}
-
-Test(json_bad, short_unicode_escape)
-{
-	tj_bad("[\"\\u12\"]", EINVAL, 1, 3, "four hexadecimal digits");
-	tj_bad("[\"\\u12G4\"]", EINVAL, 1, 3, "four hexadecimal digits");
-}
-
-Test(json_bad, lone_high_surrogate)
-{
-	tj_bad("[\"x\\ud800\"]", EINVAL, 1, 4, "lone high surrogate \\uD800");
-	tj_bad("[\"\\ud800\\u0041\"]", EINVAL, 1, 3, "lone high surrogate");
-}
-
-Test(json_bad, lone_low_surrogate)
-{
-	tj_bad("[\"\\uDC00\\uD800\"]", EINVAL, 1, 3,
-	    "lone low surrogate \\uDC00");
-}
-
-/* Overlong forms, encoded surrogates, cut sequences, stray bytes. */
-Test(json_bad, invalid_utf8)
-{
-	tj_bad("[\"\xc0\xaf\"]", EINVAL, 1, 3, "invalid UTF-8 (byte 0xC0)");
-	tj_bad("[\"\xed\xa0\x80\"]", EINVAL, 1, 3, "invalid UTF-8");
-	tj_bad("[\"\xe2\x82\"]", EINVAL, 1, 3, "invalid UTF-8");
-	tj_bad("[\"\x80\"]", EINVAL, 1, 3, "invalid UTF-8");
-	tj_bad("[\"\xf4\x90\x80\x80\"]", EINVAL, 1, 3, "invalid UTF-8");
-}
-
+/* One level more than SL_JSON_MAX_DEPTH. */
 Test(json_bad, too_deep)
 {
 	char doc[SL_JSON_MAX_DEPTH + 2];
 
 	memset(doc, '[', SL_JSON_MAX_DEPTH + 1);
 	doc[SL_JSON_MAX_DEPTH + 1] = '\0';
-	tj_bad(doc, E2BIG, 1, SL_JSON_MAX_DEPTH + 1, "deeper than 64");
+	tj_bad_n(doc, strlen(doc), E2BIG, 1, SL_JSON_MAX_DEPTH + 1,
+	    "deeper than 64");
 }
 
+/* One byte more than SL_JSON_MAX_SIZE: refused before it is read. */
 Test(json_bad, too_large)
 {
 	size_t n = (size_t)SL_JSON_MAX_SIZE + 1;
@@ -394,91 +452,6 @@ Test(json_bad, too_large)
 	doc[0] = '0';
 	tj_bad_n(doc, n, E2BIG, 0, 0, "larger than");
 	free(doc);
-}
-
-/* Past int64_t: ERANGE, however many digits. */
-Test(json_bad, overlong_number)
-{
-	tj_bad("[9223372036854775808]", ERANGE, 1, 2, "out of range");
-	tj_bad("[-9223372036854775809]", ERANGE, 1, 2, "out of range");
-	tj_bad("{\"a\":\n 1234567890123456789012345678901234567890}", ERANGE,
-	    2, 2, "out of range");
-}
-
-Test(json_bad, real_number)
-{
-	tj_bad("{\"started_ms\":1.5}", EINVAL, 1, 15, "real numbers");
-	tj_bad("[1e3]", EINVAL, 1, 2, "real numbers");
-	tj_bad("[99999999999999999999E-3]", EINVAL, 1, 2, "real numbers");
-}
-
-Test(json_bad, leading_zero)
-{
-	tj_bad("[01]", EINVAL, 1, 2, "cannot start with 0");
-	tj_bad("[-]", EINVAL, 1, 3, "expected a digit");
-}
-
-/* Refused: see the top of this file. */
-Test(json_bad, duplicate_key)
-{
-	tj_bad("{\"pid\":1,\"name\":\"a\",\n \"pid\":2}", EINVAL, 2, 2,
-	    "duplicate key \"pid\"");
-	tj_bad("{\"o\":{\"b\":1,\"c\":2,\"b\":3}}", EINVAL, 1, 19,
-	    "duplicate key \"b\"");
-}
-
-/* A key shown in a message is printable ASCII (no terminal escapes). */
-Test(json_bad, duplicate_key_shown_safely)
-{
-	tj_bad("{\"\\u001b[2J\":1,\"\\u001b[2J\":2}", EINVAL, 1, 16,
-	    "duplicate key \"?[2J\"");
-}
-
-Test(json_bad, trailing_garbage)
-{
-	tj_bad("{\"a\":1} x", EINVAL, 1, 9, "nothing after the value, found 'x'");
-	tj_bad("[1]]", EINVAL, 1, 4, "nothing after the value");
-	tj_bad("[1] // comment", EINVAL, 1, 5, "nothing after the value");
-}
-
-Test(json_bad, trailing_comma)
-{
-	tj_bad("[1,]", EINVAL, 1, 4, "expected a value, found ']'");
-	tj_bad("{\"a\":1,}", EINVAL, 1, 8, "expected a string (a key)");
-}
-
-/* A raw NUL in a string, after the value, or as \u0000. */
-Test(json_bad, nul_byte)
-{
-	tj_bad_n("[\"a\0b\"]", 7, EINVAL, 1, 4, "control character U+0000");
-	tj_bad_n("[1]\0", 4, EINVAL, 1, 4, "found byte 0x00");
-	tj_bad("[\"a\\u0000\"]", EINVAL, 1, 4, "\\u0000");
-}
-
-Test(json_bad, raw_control_character)
-{
-	tj_bad("[\"tab\there\"]", EINVAL, 1, 6, "control character U+0009");
-}
-
-Test(json_bad, bad_literal)
-{
-	tj_bad("[nul]", EINVAL, 1, 2, "invalid literal");
-	tj_bad("[True]", EINVAL, 1, 2, "expected a value, found 'T'");
-}
-
-Test(json_bad, missing_separator)
-{
-	tj_bad("{\"a\" 1}", EINVAL, 1, 6, "expected ':'");
-	tj_bad("[1 2]", EINVAL, 1, 4, "expected ',' or ']'");
-	tj_bad("{\"a\":1 \"b\":2}", EINVAL, 1, 8, "expected ',' or '}'");
-	tj_bad("{'a':1}", EINVAL, 1, 2, "expected a string (a key), found");
-}
-
-/* Columns count characters, not bytes; lines count LF. */
-Test(json_bad, position_counts_characters)
-{
-	tj_bad("{\n \"\xc3\xa9\xe2\x82\xac\": [1,\n  \"\xf0\x9f\x98\x80\" x]}",
-	    EINVAL, 3, 7, "found 'x'");
 }
 
 /* ---- the fuzz corpus ------------------------------------------------ */
