@@ -42,8 +42,11 @@ struct stage {
 extern int brk_sock;
 extern struct stage brk_stages[SL_MAX_STAGES];
 
-/* dispatch.c: handles one received message; never returns on violation. */
-void	brk_dispatch(void);
+/*
+ * dispatch.c: handles one received message (1); with MSG_DONTWAIT, 0 when
+ * none is queued.  Never returns on a violation or at end of stream.
+ */
+int	brk_dispatch(int flags);
 /* Kills every stage's process group, reaps the leaders. */
 void	brk_kill_all(void);
 SL_NORETURN void brk_violation(const char *why, ...) SL_PRINTF(1, 2);

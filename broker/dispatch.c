@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -472,18 +473,20 @@ h_kill(struct msg *m)
 		(void)killpg(st->pid, (int)req.signo);
 }
 
-void
-brk_dispatch(void)
+int
+brk_dispatch(int flags)
 {
 	const struct handler *h = NULL;
 	struct msg *m = &brk_msg;
 	size_t i;
 	int r;
 
-	if ((r = msg_recv(brk_sock, m)) == 0) {
+	if ((r = msg_recvf(brk_sock, m, flags)) == 0) {
 		brk_kill_all();
 		_exit(BRK_EXIT_OK);
 	}
+	if (r < 0 && errno == EAGAIN && (flags & MSG_DONTWAIT))
+		return 0;
 	if (r < 0)
 		brk_violation("receive: %s", strerror(errno));
 	for (i = 0; i < SL_NITEMS(handlers); i++)
@@ -501,4 +504,5 @@ brk_dispatch(void)
 		    h->type, m->nfds, h->nfds);
 	h->fn(m);
 	msg_free(m);
+	return 1;
 }

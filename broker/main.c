@@ -101,8 +101,10 @@ main(int argc, char *argv[] SL_UNUSED)
 		for (i = 1; i < n; i++)
 			if (pfd[i].revents != 0)
 				brk_reap(who[i]);
+		/* What is queued is read without a poll for each. */
 		if (pfd[0].revents & POLLIN)
-			brk_dispatch();
+			while (brk_dispatch(MSG_DONTWAIT) > 0)
+				;
 		else if (pfd[0].revents != 0) {
 			brk_kill_all();
 			return BRK_EXIT_OK;

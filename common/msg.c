@@ -91,7 +91,7 @@ msg_collect_fds(struct msghdr *mh, struct msg *m)
 }
 
 int
-msg_recv(int sock, struct msg *m)
+msg_recvf(int sock, struct msg *m, int flags)
 {
 	struct iovec iov;
 	struct msghdr mh;
@@ -113,7 +113,7 @@ msg_recv(int sock, struct msg *m)
 	mh.msg_control = cm.buf;
 	mh.msg_controllen = sizeof(cm.buf);
 	do {
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -1;

@@ -33,8 +33,10 @@ int	msg_send(int sock, uint32_t type, uint32_t seq, const void *body,
  * ETOOMANYREFS (fds truncated), EBADMSG (shorter than a header, or hdr.len
  * differs from the bytes received), EPROTO (ancillary data that is not
  * SCM_RIGHTS, or an fd count other than hdr.nfds).  On error no fd is kept.
+ * msg_recvf adds recvmsg flags (MSG_DONTWAIT: EAGAIN when none is queued).
  */
-int	msg_recv(int sock, struct msg *m);
+int	msg_recvf(int sock, struct msg *m, int flags);
+#define msg_recv(sock, m)	msg_recvf(sock, m, 0)
 
 /* Closes the fds still owned by *m. */
 void	msg_free(struct msg *m);

@@ -287,7 +287,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				len = size - off - 4;
 			fz_send(data + off + 4, len, data[off], data[off + 1]);
 			off += 4 + len;
-			brk_dispatch();
+			(void)brk_dispatch(0);
 			fz_drain();
 		}
 	}
