@@ -141,6 +141,7 @@ plan_devs(struct plan *pl)
 		r->fd = fd;
 		r->access = default_devs[i].access;
 		r->real = NULL;
+		r->dev = true;
 	}
 }
 

@@ -2,6 +2,7 @@
 #ifndef SL_PLAN_H
 #define SL_PLAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "internal.h"
@@ -11,6 +12,7 @@ struct plan_rule {
 	int fd;			/* O_PATH, owned */
 	uint64_t access;
 	char *real;		/* realpath, for the command search; may be NULL */
+	bool dev;		/* one of the default devices */
 };
 
 struct plan {

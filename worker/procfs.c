@@ -49,6 +49,9 @@
 #define PIDFD_THREAD	O_EXCL
 #endif
 #define DENTS_MAX	32768
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC	0x9fa0
+#endif
 
 /* A request to the opener, with one fd: a directory, or the object. */
 struct oreq {
@@ -78,66 +81,124 @@ unescape(char *s)
 	*o = '\0';
 }
 
-/* Whether absolute paths a and b are equal or one lies beneath the other. */
-static bool
-related(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
+/* A file's identity. */
+struct ident {
+	dev_t dev;
+	ino_t ino;
+};
 
-	if (la > lb)
-		return related(b, a);
-	return la == 1 || (strncmp(a, b, la) == 0 &&
-	    (b[la] == '/' || b[la] == '\0'));
+/*
+ * Whether the directory path, or one above it up to /, is one of id[0..n):
+ * by identity rather than by name, so that no rule is named through
+ * /proc (whose entries a new process pays dearly for).  -1 on doubt.
+ */
+static int
+above(const char *path, const struct ident *id, size_t n)
+{
+	char buf[PATH_MAX], *slash;
+	struct stat sb;
+	size_t i;
+
+	if (strlen(path) >= sizeof(buf) || path[0] != '/')
+		return -1;
+	(void)strcpy(buf, path);
+	for (;;) {
+		if (stat(buf, &sb) < 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (id[i].dev == sb.st_dev && id[i].ino == sb.st_ino)
+				return 1;
+		if (strcmp(buf, "/") == 0)
+			return 0;
+		slash = strrchr(buf, '/');
+		slash[slash == buf] = '\0';	/* "/a" -> "/", "/a/b" -> "/a" */
+	}
 }
 
-/* Where rule i is, from its fd (the kernel's name for it). */
+/* /proc/self/mountinfo, whole and NUL-terminated; NULL on error. */
 static char *
-rule_path(const struct plan *pl, size_t i)
+read_mountinfo(void)
 {
-	char link[64], path[PATH_MAX];
+	size_t len = 0, cap = 16384;
+	char *buf = malloc(cap), *nb;
 	ssize_t n;
+	int fd;
 
-	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d",
-	    pl->rules[i].fd);
-	if ((n = readlink(link, path, sizeof(path) - 1)) <= 0 ||
-	    path[0] != '/')
+	if (buf == NULL || (fd = open("/proc/self/mountinfo", O_RDONLY |
+	    O_CLOEXEC)) < 0) {
+		free(buf);
 		return NULL;
-	path[n] = '\0';
-	return strdup(path);
+	}
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		if ((len += (size_t)n) < cap - 1)
+			continue;
+		if (cap >= (16U << 20) || (nb = realloc(buf, cap * 2)) == NULL) {
+			n = -1;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	(void)close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
+/*
+ * Whether a rule reaches a procfs mount: a mount lies at or beneath a
+ * rule, or a rule lies in one.  The default devices cannot.  Any doubt:
+ * true (the supervisor mediates).  Each mountinfo line: "ID PARENT
+ * MAJ:MIN ROOT MOUNTPOINT OPTIONS... - FSTYPE SOURCE SUPEROPTS".
+ */
 bool
 proc_reachable(const struct plan *pl)
 {
-	char mp[PATH_MAX], type[64], *line = NULL, *sep, **paths;
-	size_t cap = 0, i;
-	bool hit = false;
-	FILE *f;
+	const char *line, *next, *sep, *mp, *end;
+	cleanup_free struct ident *id = NULL;
+	cleanup_free char *mi = NULL;
+	char point[PATH_MAX];
+	struct statfs sf;
+	struct stat sb;
+	size_t i, n = 0;
+	int f, r = 0;
 
-	if ((paths = calloc(pl->nrules + 1, sizeof(*paths))) == NULL)
+	if ((line = mi = read_mountinfo()) == NULL ||
+	    (id = calloc(pl->nrules + 1, sizeof(*id))) == NULL)
 		return true;
-	for (i = 0; i < pl->nrules; i++)
-		if ((paths[i] = rule_path(pl, i)) == NULL)
-			hit = true;	/* unsure: mediate */
-	if (!hit && (f = fopen("/proc/self/mountinfo", "re")) != NULL) {
-		while (!hit && getline(&line, &cap, f) > 0) {
-			if ((sep = strstr(line, " - ")) == NULL ||
-			    sscanf(sep + 3, "%63s", type) != 1 ||
-			    strcmp(type, "proc") != 0 ||
-			    sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-				continue;
-			unescape(mp);
-			for (i = 0; i < pl->nrules && !hit; i++)
-				hit = related(paths[i], mp);
-		}
-		free(line);
-		(void)fclose(f);
-	} else if (!hit)
-		hit = true;
-	for (i = 0; i < pl->nrules; i++)
-		free(paths[i]);
-	free(paths);
-	return hit;
+	for (i = 0; i < pl->nrules; i++) {
+		if (pl->rules[i].dev)
+			continue;
+		if (fstat(pl->rules[i].fd, &sb) < 0 ||
+		    fstatfs(pl->rules[i].fd, &sf) < 0 ||
+		    sf.f_type == PROC_SUPER_MAGIC)
+			return true;		/* in /proc, or unsure */
+		id[n].dev = sb.st_dev;
+		id[n++].ino = sb.st_ino;
+	}
+	for (; r == 0 && n > 0 && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			next = line + strlen(line);
+		else
+			next++;
+		if ((sep = strstr(line, " - ")) == NULL || sep > next ||
+		    strncmp(sep + 3, "proc ", 5) != 0)
+			continue;
+		for (mp = line, f = 0; f < 4 && mp != NULL && mp < sep; f++)
+			if ((mp = strchr(mp, ' ')) != NULL)
+				mp++;
+		if (mp == NULL || mp >= sep || (end = strchr(mp, ' ')) == NULL ||
+		    (size_t)(end - mp) >= sizeof(point))
+			return true;
+		memcpy(point, mp, (size_t)(end - mp));
+		point[end - mp] = '\0';
+		unescape(point);
+		r = above(point, id, n);
+	}
+	return r != 0;
 }
 
 static int

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <stdbool.h>
+
 #include "plan.h"
 
 /* The syscalls a stage notifies when its rules reach a procfs mount. */

@@ -92,6 +92,45 @@ Test(proc, caller_status_invisible)
 	th_run_free(&r);
 }
 
+/* A rule above /proc reaches it: -r / hides the caller too. */
+Test(proc, root_rule_reaches_proc)
+{
+	char a[64];
+	struct th_run r;
+
+	(void)snprintf(a, sizeof(a), "/proc/%d/status", (int)getpid());
+	sbx_probe(&r, X("-r", "/"), "read", a, NULL);
+	SBX_EXPECT(&r, 1, "err ENOENT\n");
+	th_run_free(&r);
+}
+
+/* So does a rule inside /proc: Landlock would let the caller's status be
+ * read; the supervisor hides it. */
+Test(proc, rule_inside_proc_reaches_it)
+{
+	char a[64], dir[32];
+	struct th_run r;
+
+	(void)snprintf(dir, sizeof(dir), "/proc/%d", (int)getpid());
+	(void)snprintf(a, sizeof(a), "%s/status", dir);
+	sbx_probe(&r, X("-r", dir), "read", a, NULL);
+	SBX_EXPECT(&r, 1, "err ENOENT\n");
+	th_run_free(&r);
+}
+
+/* Rules that do not reach /proc leave it to Landlock: EACCES, no
+ * supervisor. */
+Test(proc, unrelated_rules_not_mediated)
+{
+	char a[64];
+	struct th_run r;
+
+	(void)snprintf(a, sizeof(a), "/proc/%d/status", (int)getpid());
+	sbx_probe(&r, NULL, "read", a, NULL);
+	SBX_EXPECT(&r, 1, "err EACCES\n");
+	th_run_free(&r);
+}
+
 /* The listing shows the stage and its child, not the caller; the child's
  * status opens. */
 Test(proc, listing_hides_caller)
