@@ -121,8 +121,8 @@ cli_ops_prepare(struct cli_opts *co)
 	int dfd;
 
 	if (co->name == NULL) {
-		(void)snprintf(co->defname, sizeof(co->defname), "sandbox-%d",
-		    (int)getpid());
+		(void)snprintf(co->defname, sizeof(co->defname),
+		    STATE_DEFNAME_FMT, (int)getpid());
 		co->name = co->defname;
 	}
 	if (co->audit == NULL && getenv("SANDLOCK_AUDIT") != NULL &&

@@ -133,13 +133,8 @@ plan_all(struct jrun *j, struct sandlock_error *e)
 			    sl_err(e, errno, "stage %zu (%s): %s", i + 1,
 			    s->argv[0], d.msg);
 		if (plan_build(s->pol, s->argv, s->extra_env, &s->plan, &s->res,
-		    &se) == 0) {
-			/* Without a supervisor nothing can hide other
-			 * processes' /proc entries (sandlock(1)). */
-			s->procfs = !s->pol->no_supervisor &&
-			    proc_reachable(&s->plan);
+		    &se) == 0)
 			continue;
-		}
 		if (s->res.status != 127)
 			return j->n == 1 ? sl_err(e, errno, "%s", se.msg) :
 			    sl_err(e, errno, "stage %zu (%s): %s", i + 1,
@@ -200,6 +195,17 @@ supervised(const struct jstage *s)
 	return pol_needs_supervisor(s->pol) || s->procfs;
 }
 
+static bool
+needs_sup(const struct jrun *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->st[i].runnable && supervised(&j->st[i]))
+			return true;
+	return false;
+}
+
 /* LIMITS and NOTIFY, for a policy that has limits or write rules. */
 static int
 send_limits(struct jrun *j, uint32_t idx, const struct jstage *s)
@@ -241,7 +247,7 @@ send_limits(struct jrun *j, uint32_t idx, const struct jstage *s)
 	return 0;
 }
 
-/* Everything of a stage but EXEC: its rules, fds, strings, limits. */
+/* A stage's rules, fds and strings: its spec but LIMITS, NOTIFY, EXEC. */
 static int
 send_spec(struct jrun *j, uint32_t idx, struct jstage *s)
 {
@@ -265,8 +271,7 @@ send_spec(struct jrun *j, uint32_t idx, struct jstage *s)
 			return -1;
 	if (brk_stage_strs(b, idx, SL_STR_FILE, &pl->file, 1) < 0 ||
 	    brk_stage_strs(b, idx, SL_STR_ARGV, s->argv, argc) < 0 ||
-	    brk_stage_strs(b, idx, SL_STR_ENV, pl->env.v, pl->env.n) < 0 ||
-	    send_limits(j, idx, s) < 0)
+	    brk_stage_strs(b, idx, SL_STR_ENV, pl->env.v, pl->env.n) < 0)
 		return -1;
 	return 0;
 }
@@ -368,17 +373,34 @@ refused(struct jrun *j, size_t i, struct sandlock_error *e)
 }
 
 /*
- * Every runnable stage's spec but EXEC, as soon as it is planned: the
- * broker checks and files it while the planner registers the job and
- * confines itself.
+ * Every runnable stage's spec, as soon as it is planned: the broker
+ * checks and files its rules and strings while the planner looks for
+ * procfs mounts, and its limits while the planner registers the job and
+ * confines itself.  Whether a stage reaches /proc decides its notify
+ * list and whether a supervisor runs, which its NOTIFY names.
  */
 static int
 send_specs(struct jrun *j, struct sandlock_error *e)
 {
+	struct jstage *s;
 	size_t i;
 
 	for (i = 0; i < j->n; i++)
 		if (j->st[i].runnable && send_spec(j, (uint32_t)i,
+		    &j->st[i]) < 0)
+			return refused(j, i, e);
+	/* Without a supervisor nothing can hide other processes' /proc
+	 * entries (sandlock(1)). */
+	for (i = 0; i < j->n; i++) {
+		s = &j->st[i];
+		s->procfs = s->runnable && !s->pol->no_supervisor &&
+		    proc_reachable(&s->plan);
+	}
+	if (needs_sup(j) && (j->sup_pid = sup_start(&j->sup)) < 0)
+		return sl_err(e, errno, "unable to start the supervisor: %s",
+		    strerror(errno));
+	for (i = 0; i < j->n; i++)
+		if (j->st[i].runnable && send_limits(j, (uint32_t)i,
 		    &j->st[i]) < 0)
 			return refused(j, i, e);
 	return 0;
@@ -673,24 +695,26 @@ count_denials(struct jrun *j)
 		j->st[i].denied = c.denied[i];
 }
 
-static bool
-needs_sup(const struct jrun *j)
+/* The planner's own Landlock domain, once the state directory is open. */
+static int
+confine(struct jrun *j, const struct sandlock_job_opts *o,
+    struct sandlock_error *e)
 {
-	size_t i;
-
-	for (i = 0; i < j->n; i++)
-		if (j->st[i].runnable && supervised(&j->st[i]))
-			return true;
-	return false;
+	if (o->confine_self && plan_confine_self(j->b.ll_abi, j->reg.dfd) < 0)
+		return sl_err(e, errno, "unable to confine the planner: %s",
+		    strerror(errno));
+	return 0;
 }
 
 int
 job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
     int cap[2], struct sandlock_job_result *out, struct sandlock_error *e)
 {
+	struct sandlock_error le;
 	struct jrun j;
 	const char *bpath;
 	int rc = -1, saved;
+	bool late;
 
 	memset(&j, 0, sizeof(j));
 	j.st = st;
@@ -707,8 +731,8 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	out->status.status = 125;
 	/*
 	 * The broker starts first: it execs and loads its filter on one core
-	 * while the planner plans, registers, confines itself and sends the
-	 * first stage on the other; the broker then reads them in one go.
+	 * while the planner plans and sends the stages' specs on the other;
+	 * the broker files them as they come.
 	 */
 	if (brk_start(&j.b, &bpath) < 0) {
 		if (peer_gone(errno) && j.b.wstatus != -1)
@@ -725,31 +749,40 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 	}
 	if (plan_all(&j, e) < 0)
 		goto done;
-	if (needs_sup(&j) && (j.sup_pid = sup_start(&j.sup)) < 0) {
-		(void)sl_err(e, errno, "unable to start the supervisor: %s",
-		    strerror(errno));
-		goto done;
-	}
 	if (send_specs(&j, e) < 0) {
 		(void)broker_lost(&j, NULL);
 		goto done;
 	}
-	/* Before confinement: the entry is created now, locked until the end. */
-	if (o->name != NULL && state_register(o->name, st, n, &j.reg, e) < 0)
+	/*
+	 * The entry is created before confinement and locked until the end;
+	 * under --name before any stage starts (the name may be taken).  A
+	 * default name holds our pid and cannot be: its entry comes once the
+	 * stages run, off their start's path, and failing that the job runs
+	 * unregistered, as it does where the state directory is out of reach.
+	 */
+	late = o->name != NULL && state_name_ours(o->name);
+	if (o->name != NULL && !late && state_register(o->name, st, n, &j.reg,
+	    e) < 0)
 		goto done;
 	/* The audit record's user name: /etc/passwd is out of reach later. */
 	if (o->audit_fd >= 0)
 		(void)state_user_name(getuid());
 	if (check_abi(&j, e) < 0)
 		goto done;
-	if (o->confine_self && plan_confine_self(j.b.ll_abi, j.reg.dfd) < 0) {
-		(void)sl_err(e, errno, "unable to confine the planner: %s",
-		    strerror(errno));
+	if (!late && confine(&j, o, e) < 0)
 		goto done;
-	}
 	if (start_all(&j, e) < 0) {
 		(void)broker_lost(&j, NULL);
 		goto done;
+	}
+	if (late) {
+		if (state_register(o->name, st, n, &j.reg, &le) < 0)
+			(void)fprintf(stderr, "sandlock: warning: %s; the job runs "
+			    "unregistered\n", le.msg);
+		if (confine(&j, o, e) < 0) {
+			(void)broker_lost(&j, NULL);
+			goto done;
+		}
 	}
 	if (wait_all(&j, e) < 0)
 		goto done;
@@ -761,21 +794,24 @@ job_exec(struct jstage *st, size_t n, const struct sandlock_job_opts *o,
 		rc = 0;
 done:
 	saved = errno != 0 ? errno : EIO;
+	/* The broker (which kills what is left of the job) and the
+	 * supervisor exit on EOF while we finish; they are reaped last. */
+	sl_closep(&j.b.sock);
+	sl_closep(&j.sup);
 	if (o->audit_fd >= 0 && audit_write(o->audit_fd, o->name, st, n,
 	    rc < 0 && e != NULL ? e->msg : NULL) < 0)
 		(void)fprintf(stderr, "sandlock: warning: unable to append to "
 		    "the audit file: %s\n", strerror(errno));
 	state_unregister(&j.reg);
-	brk_stop(&j.b);
-	sl_closep(&j.sup);
-	if (j.sup_pid > 0)
-		while (waitpid(j.sup_pid, NULL, 0) < 0 && errno == EINTR)
-			;
 	sl_closep(&j.cap[0]);
 	sl_closep(&j.cap[1]);
 	free(j.out[0].p);
 	free(j.out[1].p);
 	job_stages_free(st, n);
+	brk_stop(&j.b);
+	if (j.sup_pid > 0)
+		while (waitpid(j.sup_pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	errno = rc < 0 ? saved : 0;
 	return rc;
 }

@@ -470,6 +470,15 @@ state_register(const char *name, const struct jstage *st, size_t n,
 	return r;
 }
 
+bool
+state_name_ours(const char *name)
+{
+	char own[32];
+
+	(void)snprintf(own, sizeof(own), STATE_DEFNAME_FMT, (int)getpid());
+	return strcmp(name, own) == 0;
+}
+
 void
 state_prune_temps(int dfd)
 {

@@ -30,6 +30,13 @@ int	state_dir_open(char path[4096], struct sandlock_error *e);
 
 /* A sandbox name: [A-Za-z0-9_.-]{1,64}, not starting with '.'. */
 int	state_check_name(const char *name, struct sandlock_error *e);
+/* The name of a run without --name: "sandbox-PID". */
+#define STATE_DEFNAME_FMT	"sandbox-%d"
+/*
+ * Whether name is STATE_DEFNAME_FMT with our own pid, which no other live
+ * planner can hold: its entry may be published after the stages start.
+ */
+bool	state_name_ours(const char *name);
 
 enum state_liveness {
 	STATE_LIVE = 0,		/* its planner holds the lock */

@@ -236,6 +236,28 @@ Test(ops, ps_kill_inspect_lifecycle)
 	sl_json_free(all);
 }
 
+/* A run without --name is listed as sandbox-PID (its entry comes once
+ * the stage runs), and killed by that name. */
+Test(ops, unnamed_run_listed_and_killed)
+{
+	char name[32];
+	struct th_run r;
+	pid_t a;
+
+	private_runtime();
+	a = spawn(ARGV(th_sandlock(), "run", RO, "--", "sleep", "30"));
+	(void)snprintf(name, sizeof(name), "sandbox-%d", (int)a);
+	cr_assert(eq(int, wait_listed(name), a));
+	run(&r, ARGV(th_sandlock(), "inspect", name));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(not(eq(ptr, strstr(r.out, "exec = \"sleep\""), NULL)));
+	th_run_free(&r);
+	run(&r, ARGV(th_sandlock(), "kill", name));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	th_run_free(&r);
+	cr_assert(eq(int, wait_code(a), 128 + SIGTERM));
+}
+
 /* A name already running is refused before anything starts. */
 Test(ops, name_in_use_refused)
 {
