@@ -33,8 +33,9 @@ fatal(int status, const char *what)
 static void
 startup(int argc)
 {
-	const struct { void (*h)(int); unsigned long flags; void (*r)(void);
-	    uint64_t mask; } dfl = { SIG_DFL, 0, NULL, 0 };	/* the kernel's */
+	/* The kernel's struct sigaction: handler SIG_DFL (0), flags,
+	 * restorer, mask, all zero. */
+	static const uint64_t dfl[4];
 	int type = 0, sig;
 	socklen_t len = sizeof(type);
 	sigset_t none;
@@ -65,7 +66,7 @@ startup(int argc)
 	 * reaches the signals libc keeps for itself (32-34) too.
 	 */
 	for (sig = 1; sig <= 64; sig++)
-		(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+		(void)syscall(SYS_rt_sigaction, sig, dfl, NULL, 8);
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -113,8 +114,16 @@ struct spawn_arg {
 	volatile int err;
 };
 
+/* The child runs on a stack ASan knows nothing of: no shadow writes. */
+#ifdef __SANITIZE_ADDRESS__
+#define CHILD_SIDE	__attribute__((no_sanitize_address))
+#else
+#define CHILD_SIDE
+#endif
+#define SPAWN_STACK	(64 << 10)
+
 /* dup2, or clearing close-on-exec when fd is already on target. */
-static int
+CHILD_SIDE static int
 put_fd(int fd, int target)
 {
 	return fd == target ? fcntl(fd, F_SETFD, 0) : dup2(fd, target);
@@ -125,7 +134,7 @@ put_fd(int fd, int target)
  * memory, with every signal blocked (no handler of ours runs here) until
  * execve, after which the broker unblocks them itself.
  */
-static int
+CHILD_SIDE static int
 spawn_child(void *p)
 {
 	struct spawn_arg *a = p;
@@ -144,7 +153,8 @@ spawn_child(void *p)
 /*
  * clone with CLONE_VM | CLONE_VFORK rather than fork: no copy of the
  * planner's page tables and no copy-on-write faults afterwards; an exec
- * failure comes back through the shared struct.  Rather than
+ * failure comes back through the shared struct.  The child's stack is
+ * mapped for it, not a buffer in our frame (which the sanitizers track).  Rather than
  * posix_spawn, whose child visits all 64 signal dispositions (128 calls
  * in glibc): every signal stays blocked, and the broker resets the
  * dispositions.  The child gets exactly fd 3 (the socket) and /dev/null
@@ -157,7 +167,7 @@ brk_start(struct brk *b, const char **path_out)
 	struct m_hello h = { SL_PROTO_VERSION, 0 };
 	uint64_t all = ~0ULL, old;
 	struct spawn_arg a;
-	char stack[16384] __attribute__((aligned(16)));
+	char *stack;
 	int sv[2], devnull, err;
 	pid_t pid;
 
@@ -177,15 +187,22 @@ brk_start(struct brk *b, const char **path_out)
 	a.devnull = devnull;
 	a.err = 0;
 	/* The raw call blocks libc's own signals too. */
-	if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8) < 0)
+	stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED ||
+	    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8) < 0)
 		pid = -1;
 	else {
-		pid = clone(spawn_child, stack + sizeof(stack), CLONE_VM |
+		pid = clone(spawn_child, stack + SPAWN_STACK, CLONE_VM |
 		    CLONE_VFORK | SIGCHLD, &a);
 		err = errno;
 		(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
 		errno = err;
 	}
+	err = errno;
+	if (stack != MAP_FAILED)
+		(void)munmap(stack, SPAWN_STACK);
+	errno = err;
 	if (pid > 0 && a.err != 0) {
 		(void)waitpid(pid, NULL, 0);
 		errno = a.err;

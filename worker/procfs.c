@@ -124,8 +124,8 @@ read_mountinfo(void)
 	ssize_t n;
 	int fd;
 
-	if (buf == NULL || (fd = open("/proc/self/mountinfo", O_RDONLY |
-	    O_CLOEXEC)) < 0) {
+	if (buf == NULL ||
+	    (fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0) {
 		free(buf);
 		return NULL;
 	}
