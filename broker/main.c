@@ -1,7 +1,7 @@
 /*
  * sandlock-broker: the trusted core.  Started by the planner with a
- * SOCK_SEQPACKET socket on fd 3; it sets NO_NEW_PRIVS, leaves the caller's
- * session, loads the baseline seccomp filter on itself (so every stage
+ * SOCK_SEQPACKET socket on fd 3; it sets NO_NEW_PRIVS, gives up the
+ * controlling terminal, loads the baseline seccomp filter on itself (so every stage
  * inherits it), then serves the planner's messages and its stages' exits
  * until the planner's socket closes, when it kills every stage it started.
  */
@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -34,11 +35,10 @@ static void
 startup(int argc)
 {
 	/* The kernel's struct sigaction: handler SIG_DFL (0), flags,
-	 * restorer, mask, all zero. */
+	 * restorer, mask (also the empty mask below), all zero. */
 	static const uint64_t dfl[4];
-	int type = 0, sig;
+	int type = 0, sig, tty, bad;
 	socklen_t len = sizeof(type);
-	sigset_t none;
 
 	if (argc != 1 || getsockopt(BRK_FD, SOL_SOCKET, SO_TYPE, &type,
 	    &len) < 0 || type != SOCK_SEQPACKET)
@@ -50,14 +50,22 @@ startup(int argc)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fatal(BRK_EXIT_SETUP, "unable to set no_new_privs");
 	/*
-	 * Out of the caller's session: terminal signals go to the planner,
-	 * and stages (one process group each, all in this session) have no
-	 * controlling terminal.  One session per job also keeps the job's
-	 * stages in one scheduler autogroup, as a shell pipeline's are.
+	 * No controlling terminal, which stages then never get (setsid is
+	 * denied them): TIOCNOTTY drops ours, ENXIO says there is none, any
+	 * other doubt makes a session of our own (EPERM: inside a sandbox,
+	 * whose session has no terminal).  Our own process group keeps the
+	 * terminal's signals for the planner.  In the caller's session the
+	 * stages share its scheduler autogroup, as a shell pipeline does.
 	 */
-	/* EPERM: inside a sandbox (--no-supervisor), which has no tty. */
-	if (setsid() < 0 && errno != EPERM)
-		fatal(BRK_EXIT_SETUP, "unable to leave the caller's session");
+	tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (tty < 0 && errno != ENXIO)
+		bad = setsid() < 0 && errno != EPERM;
+	else
+		bad = (tty >= 0 && ioctl(tty, TIOCNOTTY) < 0) ||
+		    (setpgid(0, 0) < 0 && errno != EPERM);
+	sl_close(tty);
+	if (bad)
+		fatal(BRK_EXIT_SETUP, "unable to drop the controlling terminal");
 	/*
 	 * Every disposition to its default, once: exec reset the handlers,
 	 * not what the caller ignored.  Stages are forked from here, so a
@@ -68,8 +76,7 @@ startup(int argc)
 	for (sig = 1; sig <= 64; sig++)
 		(void)syscall(SYS_rt_sigaction, sig, dfl, NULL, 8);
 	(void)signal(SIGPIPE, SIG_IGN);
-	(void)sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, dfl + 3, NULL, 8);
 	brk_ll_abi = sl_ll_abi();
 	if (sc_load_baseline() < 0)
 		fatal(BRK_EXIT_SETUP, "unable to load the baseline seccomp filter");

@@ -1,6 +1,6 @@
 /*
  * stage.c: fork -> dup2 fixed fds -> close the rest on exec -> own process
- * group (in the broker's session, which has no controlling terminal)
+ * group (in the caller's session; the broker gave up the controlling tty)
  * -> PDEATHSIG and parent re-check -> cwd -> drop capabilities -> NO_NEW_PRIVS
  * -> Landlock -> notify filter -> rlimits -> stage filter -> execve.  The child reports the first failing
  * step through a close-on-exec pipe; EOF on it means execve succeeded.
@@ -124,17 +124,6 @@ place_fds(struct stage *st, int *keep, size_t nkeep)
 	    CLOSE_RANGE_CLOEXEC);
 }
 
-/* The broker's dispositions are the defaults but SIGPIPE (main.c). */
-static void
-reset_signals(void)
-{
-	sigset_t none;
-
-	(void)signal(SIGPIPE, SIG_DFL);
-	(void)sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 SL_NORETURN static void
 child_fail(int errfd, int step)
 {
@@ -196,7 +185,10 @@ child(struct stage *st, const int fds[3], pid_t broker, const uint32_t *deny,
 	keep[1] = fds[1];	/* go in */
 	keep[2] = fds[2];	/* cwd */
 	keep[3] = st->ruleset_fd;
-	reset_signals();
+	/* The broker's dispositions are the defaults but SIGPIPE (main.c). */
+	(void)signal(SIGPIPE, SIG_DFL);
+	(void)syscall(SYS_rt_sigprocmask, SIG_SETMASK, &(uint64_t){ 0 }, NULL,
+	    8);
 	if (place_fds(st, keep, st->ruleset_fd >= 0 ? 4 : 3) < 0)
 		child_fail(errfd, SL_STEP_FDS);
 	errfd = keep[0];

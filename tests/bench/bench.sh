@@ -47,9 +47,9 @@ fi
 
 # pipeline throughput, 11 interleaved runs each.  "fed": 1 GiB from a bare
 # producer through 3 sandboxed stages; "all": the producer is a sandboxed
-# stage too.  With scheduler autogroups (CONFIG_SCHED_AUTOGROUP) the fed
-# case puts the producer and the stages in two groups that share the CPU
-# 50/50, which a bare shell pipeline (one group) does not.
+# stage too.  Stages stay in the caller's session, so with scheduler
+# autogroups (CONFIG_SCHED_AUTOGROUP) producer and stages share one group,
+# as a bare shell pipeline's processes do.
 gib=1073741824
 mbs() { awk -v u="$1" -v b="$gib" 'BEGIN { printf "%.0f", b / u }'; }
 bare="head -c $gib /dev/zero | cat | cat | cat >/dev/null"

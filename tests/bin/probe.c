@@ -742,6 +742,14 @@ static int op_ctty(UNUSED int argc, UNUSED char **argv)
 	return print_okf("%d", tty);
 }
 
+/* tcsetpgrp FD: makes our group the foreground of FD's terminal (SIGTTOU
+ * ignored, as a hijacker would); "ok" or err (ENOTTY: not our ctty). */
+static int op_tcsetpgrp(UNUSED int argc, char **argv)
+{
+	(void)signal(SIGTTOU, SIG_IGN);
+	return print_rc(tcsetpgrp(atoi(argv[0]), getpgrp()));
+}
+
 static int op_sid(UNUSED int argc, UNUSED char **argv)
 {
 	pid_t sid = getsid(0);
@@ -2632,6 +2640,7 @@ static const struct op ops[] = {
 	{ "nnp", op_nnp, 0, "" },
 	{ "sid", op_sid, 0, "" },
 	{ "ctty", op_ctty, 0, "" },
+	{ "tcsetpgrp", op_tcsetpgrp, 1, "FD" },
 	{ "syscall", op_syscall, 1, "NAME" },
 	{ "nr", op_nr, 1, "N" },
 	{ "x32", op_x32, 1, "N" },

@@ -244,7 +244,9 @@ Test(inherit, no_new_privs_is_set)
 }
 
 /* The command leads its own session and process group. */
-Test(inherit, command_has_own_session)
+/* The command leads a process group of its own, in the caller's session
+ * (and so its scheduler autogroup, as a shell pipeline's processes). */
+Test(inherit, command_has_own_group)
 {
 	struct th_run r;
 	int sid, pgid, pid;
@@ -254,36 +256,46 @@ Test(inherit, command_has_own_session)
 	cr_assert(eq(int, sscanf(r.out, "ok %d %d %d", &sid, &pgid, &pid), 3),
 	    "%s", r.out);
 	cr_assert(eq(int, pgid, pid));
-	cr_assert(ne(int, sid, (int)getsid(0)));
+	cr_assert(eq(int, sid, (int)getsid(0)));
 	cr_assert(ne(int, pgid, (int)getpgid(0)));
 	th_run_free(&r);
 }
 
 /*
- * The session (the broker's) has no controlling terminal, even when the
- * caller's stdin is one: TIOCSTI and job-control signals cannot reach the
- * caller's terminal.  Checked on a real pty that is our controlling tty.
+ * The command has no controlling terminal, even when the caller's is a
+ * real one (the broker gave it up with TIOCNOTTY): TIOCSTI, tcsetpgrp
+ * and job-control signals cannot reach the caller's terminal.  Checked on
+ * a real pty that is our controlling tty.
  */
 Test(inherit, command_has_no_controlling_terminal)
 {
 	const char *const extra[] = { "-r", "/proc", NULL };
+	const char *const probes[][3] = { { "ctty", NULL, NULL },
+	    { "tcsetpgrp", "0", NULL } };
+	const char *const want[] = { "ok 0\r\n", "err ENOTTY\r\n" };
+	const int code[] = { 0, 1 };
 	char buf[256];
 	int master, st;
+	size_t i;
 	pid_t pid;
 
-	pid = forkpty(&master, NULL, NULL, NULL);
-	cr_assert(ge(int, pid, 0));
-	if (pid == 0) {
-		execv(th_sandlock(), (char *const *)(uintptr_t)sbx_argv(extra,
-		    (const char *const[]){ th_probe(), "ctty", NULL }));
-		_exit(127);
+	for (i = 0; i < 2; i++) {
+		pid = forkpty(&master, NULL, NULL, NULL);
+		cr_assert(ge(int, pid, 0));
+		if (pid == 0) {
+			execv(th_sandlock(), (char *const *)(uintptr_t)sbx_argv(
+			    extra, (const char *const[]){ th_probe(),
+			    probes[i][0], probes[i][1], NULL }));
+			_exit(127);
+		}
+		memset(buf, 0, sizeof(buf));
+		cr_assert(eq(int, sbx_read_line(master, buf, sizeof(buf), 10000),
+		    0));
+		st = sbx_wait_ms(pid, 10000);
+		cr_assert(eq(str, buf, (char *)want[i]), "%s", probes[i][0]);
+		cr_assert(eq(int, WEXITSTATUS(st), code[i]), "%s", probes[i][0]);
+		close(master);
 	}
-	memset(buf, 0, sizeof(buf));
-	cr_assert(eq(int, sbx_read_line(master, buf, sizeof(buf), 10000), 0));
-	st = sbx_wait_ms(pid, 10000);
-	cr_assert(eq(str, buf, "ok 0\r\n"));
-	cr_assert(eq(int, st, 0));
-	close(master);
 }
 
 /* ---- privileges ---- */
