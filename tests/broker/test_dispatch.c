@@ -1625,6 +1625,25 @@ Test(dispatch, rejects_notify_prctl)
 	    NULL, 0));
 }
 
+/* See rejects_notify_seccomp: set_limits calls prlimit64 (setrlimit in
+ * some libcs) after the notify filter. */
+Test(dispatch, rejects_notify_prlimit64)
+{
+	struct td_notify n = { { 0, 1, 1, 0 }, { 302 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 4,
+	    NULL, 0));
+}
+
+/* See rejects_notify_prlimit64. */
+Test(dispatch, rejects_notify_setrlimit)
+{
+	struct td_notify n = { { 0, 1, 1, 0 }, { 160 } };
+
+	TD_AFTER_MARKER(td_sendok(MSG_STAGE_NOTIFY, &n, sizeof(n.h) + 4,
+	    NULL, 0));
+}
+
 /* NOTIFY of a number above the table is fatal. */
 Test(dispatch, rejects_notify_unknown_nr)
 {
