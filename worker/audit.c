@@ -108,7 +108,7 @@ stage_line(const char *name, const struct jstage *s, size_t i, size_t n,
 	    sl_json_set_int(line, "stage", (int64_t)i + 1) < 0 ||
 	    sl_json_set_int(line, "stages", (int64_t)n) < 0 ||
 	    sl_json_set(line, "argv", state_argv_json(s->argv)) < 0 ||
-	    sl_json_set_str(line, "cwd", cwd) < 0 ||
+	    sl_json_set(line, "cwd", sl_json_new_text(cwd)) < 0 ||
 	    sl_json_set_str(line, "policy_digest", dig) < 0 ||
 	    sl_json_set_str(line, "start", t0) < 0 ||
 	    sl_json_set_str(line, "end", t1) < 0 ||

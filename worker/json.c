@@ -84,6 +84,39 @@ sl_json_new_str(const char *s)
 }
 
 struct sl_json *
+sl_json_new_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, good, len = 0;
+	char *out;
+
+	if (s == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	n = strlen(s);
+	if ((out = malloc(n * 3 + 1)) == NULL) {	/* each byte: U+FFFD */
+		errno = ENOMEM;
+		return NULL;
+	}
+	while (n > 0) {
+		good = pol_utf8_bad(p, n);
+		memcpy(out + len, p, good);
+		len += good;
+		p += good;
+		n -= good;
+		if (n > 0) {
+			memcpy(out + len, "\xef\xbf\xbd", 3);
+			len += 3;
+			p++;
+			n--;
+		}
+	}
+	out[len] = '\0';
+	return sl_json_take_str(out);
+}
+
+struct sl_json *
 sl_json_new_strf(const char *fmt, ...)
 {
 	va_list ap, aq;

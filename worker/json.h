@@ -45,6 +45,9 @@ struct sl_json *sl_json_new_null(void);
 struct sl_json *sl_json_new_bool(bool b);
 struct sl_json *sl_json_new_int(int64_t i);
 struct sl_json *sl_json_new_str(const char *s);
+/* s as text: each byte that does not start valid UTF-8 becomes U+FFFD
+ * (for names from the system, such as argv and the cwd). */
+struct sl_json *sl_json_new_text(const char *s);
 struct sl_json *sl_json_new_strf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 struct sl_json *sl_json_new_array(void);

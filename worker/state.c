@@ -284,7 +284,7 @@ state_argv_json(char *const argv[])
 	size_t i;
 
 	for (i = 0; a != NULL && argv[i] != NULL; i++)
-		if (sl_json_append(a, sl_json_new_str(argv[i])) < 0) {
+		if (sl_json_append(a, sl_json_new_text(argv[i])) < 0) {
 			sl_json_free(a);
 			return NULL;
 		}
@@ -308,7 +308,9 @@ stage_json(const struct jstage *s)
 	sl_sha256_hex(canon, len, hex);	/* pol_digest() */
 	if ((o = sl_json_new_object()) == NULL ||
 	    sl_json_set(o, "argv", state_argv_json(s->argv)) < 0 ||
-	    sl_json_set_str(o, "policy", canon) < 0 ||
+	    /* Not UTF-8 (a path's bytes): shown as U+FFFD; the digest is
+	     * of the exact canonical form. */
+	    sl_json_set(o, "policy", sl_json_new_text(canon)) < 0 ||
 	    sl_json_set(o, "digest", sl_json_new_strf("sha256:%s", hex)) < 0) {
 		sl_json_free(o);
 		o = NULL;
@@ -344,7 +346,7 @@ entry_json(const char *name, const struct jstage *st, size_t n)
 	    sl_json_set_int(j, "uid", getuid()) < 0 ||
 	    sl_json_set_int(j, "started_ms", (int64_t)now.tv_sec * 1000 +
 	    now.tv_nsec / 1000000) < 0 ||
-	    sl_json_set_str(j, "cwd", cwd) < 0) {
+	    sl_json_set(j, "cwd", sl_json_new_text(cwd)) < 0) {
 		sl_json_free(j);
 		sl_json_free(stages);
 		return NULL;

@@ -258,6 +258,29 @@ Test(ops, unnamed_run_listed_and_killed)
 	cr_assert(eq(int, wait_code(a), 128 + SIGTERM));
 }
 
+/* Arguments and a working directory that are not UTF-8 run, and are
+ * registered and inspected with U+FFFD in their place. */
+Test(ops, non_utf8_argv_and_cwd)
+{
+	char *d = th_tmpdir(), dir[4200], arg[8] = "a\xfe" "b";
+	struct th_run r;
+	pid_t a;
+
+	private_runtime();
+	(void)snprintf(dir, sizeof(dir), "%s/\xff", d);
+	cr_assert(eq(int, mkdir(dir, 0755), 0));
+	a = spawn(ARGV(th_sandlock(), "run", "--name", "bytes", "--cwd", dir,
+	    RO, "-r", dir, "--", "sh", "-c", "sleep 30", arg));
+	cr_assert(eq(int, wait_listed("bytes"), a));
+	run(&r, ARGV(th_sandlock(), "inspect", "bytes", "--json"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(not(eq(ptr, strstr(r.out, "a\xef\xbf\xbd" "b"), NULL)), "%s",
+	    r.out);
+	th_run_free(&r);
+	kill(a, SIGTERM);
+	cr_assert(eq(int, wait_code(a), 128 + SIGTERM));
+}
+
 /* A name already running is refused before anything starts. */
 Test(ops, name_in_use_refused)
 {

@@ -150,6 +150,18 @@ Test(json_write, keys_escaped)
 	tj_dump_is(o, "{\"a\\\"\\n\":1}");
 }
 
+/* Text from the system: bytes that are not UTF-8 become U+FFFD, valid
+ * sequences pass; NULL is EINVAL. */
+Test(json_write, text_replaces_bad_bytes)
+{
+	tj_dump_is(sl_json_new_text("a\xff" "b\xc3\xa9\xe2\x82"),
+	    "\"a\xef\xbf\xbd" "b\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd\"");
+	tj_dump_is(sl_json_new_text(""), "\"\"");
+	errno = 0;
+	cr_assert_null(sl_json_new_text(NULL));
+	cr_assert(eq(int, errno, EINVAL));
+}
+
 /* The int64_t range, and a NULL string set as null. */
 Test(json_write, extremes_and_null_string)
 {
