@@ -402,9 +402,9 @@ h_notify(struct msg *m)
 	/*
 	 * Between loading the filter and execve the stage calls read, write
 	 * (hand_listener), prctl, prlimit64 and setrlimit (set_limits),
-	 * seccomp (the stage filter) and, on failure, exit_group, while the broker waits for it and nobody answers the
-	 * listener yet: notifying any of them would hang both (found with
-	 * tests/fuzz/fuzz_msg.c).
+	 * seccomp (the stage filter) and, on failure, exit_group, while the
+	 * broker waits for it and nobody answers the listener yet: notifying
+	 * any of them would hang both (found with tests/fuzz/fuzz_msg.c).
 	 */
 	for (i = 0; i < req.n; i++)
 		if ((nr = st->notify[i]) > SL_NR_MAX || nr <= 1 ||

@@ -1,9 +1,10 @@
 /*
  * sandlock-broker: the trusted core.  Started by the planner with a
  * SOCK_SEQPACKET socket on fd 3; it sets NO_NEW_PRIVS, gives up the
- * controlling terminal, loads the baseline seccomp filter on itself (so every stage
- * inherits it), then serves the planner's messages and its stages' exits
- * until the planner's socket closes, when it kills every stage it started.
+ * controlling terminal, loads the baseline seccomp filter on itself (so
+ * every stage inherits it), then serves the planner's messages and its
+ * stages' exits until the planner's socket closes, when it kills every
+ * stage it started.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -2,8 +2,9 @@
  * stage.c: fork -> dup2 fixed fds -> close the rest on exec -> own process
  * group (in the caller's session; the broker gave up the controlling tty)
  * -> PDEATHSIG and parent re-check -> cwd -> drop capabilities -> NO_NEW_PRIVS
- * -> Landlock -> notify filter -> rlimits -> stage filter -> execve.  The child reports the first failing
- * step through a close-on-exec pipe; EOF on it means execve succeeded.
+ * -> Landlock -> notify filter -> rlimits -> stage filter -> execve.  The
+ * child reports the first failing step through a close-on-exec pipe; EOF
+ * on it means execve succeeded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,6 @@
 #include "broker.h"
 #include "compat/landlock.h"
 #include "proto.h"
-
 
 struct step_err {
 	int32_t step;

@@ -154,10 +154,10 @@ spawn_child(void *p)
  * clone with CLONE_VM | CLONE_VFORK rather than fork: no copy of the
  * planner's page tables and no copy-on-write faults afterwards; an exec
  * failure comes back through the shared struct.  The child's stack is
- * mapped for it, not a buffer in our frame (which the sanitizers track).  Rather than
- * posix_spawn, whose child visits all 64 signal dispositions (128 calls
- * in glibc): every signal stays blocked, and the broker resets the
- * dispositions.  The child gets exactly fd 3 (the socket) and /dev/null
+ * mapped for it, not a buffer in our frame (which the sanitizers track).
+ * Rather than posix_spawn, whose child visits all 64 signal dispositions
+ * (128 calls in glibc): every signal stays blocked, and the broker resets
+ * the dispositions.  The child gets exactly fd 3 (the socket) and /dev/null
  * on 0 and 1, our stderr, and no environment.
  */
 int
