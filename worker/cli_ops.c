@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,28 @@ str_or_what(const struct sl_json *v)
 	return sl_json_str(v) != NULL ? sl_json_str(v) : "?";
 }
 
+/*
+ * s for a terminal: C0 and C1 controls and DEL (but newline and tab where
+ * lines is set, in a policy's text) print as '?', so that neither an
+ * argument nor a hand-made entry can move the cursor or retitle the
+ * terminal.  Entries are UTF-8 (their reader checks).
+ */
+static void
+put_text(const char *s, bool lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			(void)putchar('?');	/* U+0080-U+009F */
+			p++;
+		} else if (*p == 0x7f || (*p < 0x20 && !(lines &&
+		    (*p == '\n' || *p == '\t'))))
+			(void)putchar('?');
+		else
+			(void)putchar(*p);
+}
+
 /* "cmd args | cmd args" of an entry's stages. */
 static void
 print_command(const struct sl_json *j)
@@ -266,9 +289,11 @@ print_command(const struct sl_json *j)
 		if (i > 0)
 			(void)fputs(" | ", stdout);
 		argv = sl_json_get(sl_json_at(st, i), "argv");
-		for (k = 0; k < sl_json_len(argv); k++)
-			(void)printf("%s%s", k ? " " : "",
-			    str_or_what(sl_json_at(argv, k)));
+		for (k = 0; k < sl_json_len(argv); k++) {
+			if (k > 0)
+				(void)putchar(' ');
+			put_text(str_or_what(sl_json_at(argv, k)), false);
+		}
 	}
 	(void)putchar('\n');
 }
@@ -512,10 +537,12 @@ cli_inspect(int argc, char *argv[])
 		for (i = 0; i < n; i++) {
 			st = sl_json_at(sl_json_get(j, "stages"), i);
 			(void)printf("# sandbox %s, stage %zu of %zu, planner "
-			    "pid %lld\n%s# digest: %s\n", argv[0], i + 1, n,
-			    (long long)sl_json_int(sl_json_get(j, "pid")),
-			    str_or_what(sl_json_get(st, "policy")),
-			    str_or_what(sl_json_get(st, "digest")));
+			    "pid %lld\n", argv[0], i + 1, n,
+			    (long long)sl_json_int(sl_json_get(j, "pid")));
+			put_text(str_or_what(sl_json_get(st, "policy")), true);
+			(void)fputs("# digest: ", stdout);
+			put_text(str_or_what(sl_json_get(st, "digest")), false);
+			(void)putchar('\n');
 		}
 	}
 	sl_json_free(j);

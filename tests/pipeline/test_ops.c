@@ -281,6 +281,31 @@ Test(ops, non_utf8_argv_and_cwd)
 	cr_assert(eq(int, wait_code(a), 128 + SIGTERM));
 }
 
+/* ps and inspect print control characters of an entry as '?': an
+ * argument cannot retitle or clear the caller's terminal. */
+Test(ops, control_characters_not_printed)
+{
+	struct th_run r;
+	pid_t a;
+
+	private_runtime();
+	a = spawn(ARGV(th_sandlock(), "run", "--name", "esc", RO, "--", "sh",
+	    "-c", "sleep 30", "x\033]0;owned\007y\302\233"));
+	cr_assert(eq(int, wait_listed("esc"), a));
+	run(&r, ARGV(th_sandlock(), "ps"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(not(eq(ptr, strstr(r.out, "x?]0;owned?y?"), NULL)), "%s",
+	    r.out);
+	cr_assert(eq(ptr, strpbrk(r.out, "\033\007"), NULL));
+	th_run_free(&r);
+	run(&r, ARGV(th_sandlock(), "inspect", "esc"));
+	cr_assert(eq(int, r.code, 0), "%s", r.err);
+	cr_assert(eq(ptr, strpbrk(r.out, "\033\007"), NULL), "%s", r.out);
+	th_run_free(&r);
+	kill(a, SIGTERM);
+	cr_assert(eq(int, wait_code(a), 128 + SIGTERM));
+}
+
 /* A name already running is refused before anything starts. */
 Test(ops, name_in_use_refused)
 {
