@@ -1480,6 +1480,20 @@ static int cmp_long(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Nanoseconds from a to b. */
+static long ns_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
+
+/* The benches' answer: "ok MEDIAN P99" of t[0..n), in ns. */
+static int print_quantiles(long *t, int n)
+{
+	qsort(t, (size_t)n, sizeof(long), cmp_long);
+	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
+	return 0;
+}
+
 /*
  * fill-tree DIR N: with SIGXFSZ ignored, creates DIR/f0 .. f<N-1> and grows
  * each by 64 KiB writes until one fails (at most 64 MiB), then tries to
@@ -1551,12 +1565,9 @@ static int time_calls(char **argv, bool open_it)
 		if (open_it)
 			close(fd);
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		t[i] = (b.tv_sec - a.tv_sec) * 1000000000L +
-		    (b.tv_nsec - a.tv_nsec);
+		t[i] = ns_between(&a, &b);
 	}
-	qsort(t, (size_t)n, sizeof(long), cmp_long);
-	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
-	return 0;
+	return print_quantiles(t, n);
 }
 
 /* connect-bench N: N blocking connects to its own listener on 127.0.0.1
@@ -1590,12 +1601,9 @@ static int op_connect_bench(UNUSED int argc, char **argv)
 			return print_err(errno);
 		close(s);
 		close(c);
-		t[i] = (b.tv_sec - a.tv_sec) * 1000000000L +
-		    (b.tv_nsec - a.tv_nsec);
+		t[i] = ns_between(&a, &b);
 	}
-	qsort(t, (size_t)n, sizeof(long), cmp_long);
-	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
-	return 0;
+	return print_quantiles(t, n);
 }
 
 static int op_chmod_bench(UNUSED int argc, char **argv)
@@ -1719,12 +1727,9 @@ static int op_futimens_bench(UNUSED int argc, char **argv)
 		if (futimens(fd, NULL) < 0)
 			return print_err(errno);
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		t[i] = (b.tv_sec - a.tv_sec) * 1000000000L +
-		    (b.tv_nsec - a.tv_nsec);
+		t[i] = ns_between(&a, &b);
 	}
-	qsort(t, (size_t)n, sizeof(long), cmp_long);
-	printf("ok %ld %ld\n", t[n / 2], t[(n * 99) / 100]);
-	return 0;
+	return print_quantiles(t, n);
 }
 
 /* nodump-chmod PATH MODE: PR_SET_DUMPABLE 0, then chmod. */
